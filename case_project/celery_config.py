@@ -1,0 +1,27 @@
+"""Celery configuration derived from Django settings (lowercase Celery names)."""
+
+from django.conf import settings
+
+broker_url = settings.CELERY_BROKER_URL or "memory://"
+task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+task_eager_propagates = False
+task_ignore_result = True
+# Ack after the task ran, so a worker killed mid-task leaves the message to be
+# re-delivered (after the visibility timeout) instead of losing it.
+task_acks_late = True
+task_reject_on_worker_lost = True
+worker_prefetch_multiplier = 1
+broker_connection_retry_on_startup = True
+broker_transport_options = {
+    "visibility_timeout": settings.CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": settings.CELERY_PUBLISH_TIMEOUT,
+    "socket_timeout": max(settings.CELERY_PUBLISH_TIMEOUT, 5.0),
+}
+broker_connection_timeout = settings.CELERY_PUBLISH_TIMEOUT
+timezone = "UTC"
+beat_schedule = {
+    "outbox-sweep": {
+        "task": "investigations.outbox_sweep",
+        "schedule": settings.OUTBOX_SWEEP_INTERVAL,
+    },
+}

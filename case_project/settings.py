@@ -1,0 +1,142 @@
+"""Django settings for Case, read from the environment and an optional `.env`.
+
+Nothing here raises on a bad or missing value: problems are reported by the
+system checks in `case_project/checks.py`, so `manage.py check` lists them all.
+"""
+
+import secrets
+
+from case_project.env import BASE_DIR, env, env_list, env_str
+
+env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=False)
+
+# Required unless DEBUG; a missing key is the system check case.E001, not a
+# crash, so `manage.py check` can report it alongside everything else.
+SECRET_KEY = env_str("DJANGO_SECRET_KEY") or f"insecure-unset-{secrets.token_urlsafe(32)}"
+SECRET_KEY_FROM_ENV = bool(env_str("DJANGO_SECRET_KEY"))
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (["*"] if DEBUG else ["localhost", "127.0.0.1"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "case_project.apps.CaseProjectConfig",
+    "investigations",
+    "slack_integration",
+    "reporting",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "case_project.urls"
+WSGI_APPLICATION = "case_project.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# The embedded default is a SQLite file beside manage.py; postgres:// and
+# postgresql:// URLs both select psycopg 3.
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+SUPPORTED_DATABASE_ENGINES = ("django.db.backends.postgresql", "django.db.backends.sqlite3")
+DATABASE_URL_PROBLEM = ""
+try:
+    _database = env.db_url_config(DATABASE_URL)
+except Exception as error:  # reported by check case.E002, never raised here
+    _database, DATABASE_URL_PROBLEM = {}, str(error)
+if not DATABASE_URL_PROBLEM and _database.get("ENGINE") not in SUPPORTED_DATABASE_ENGINES:
+    DATABASE_URL_PROBLEM = f"unsupported engine {_database.get('ENGINE')!r}"
+if DATABASE_URL_PROBLEM:
+    # Keep Django importable so `manage.py check` can say what is wrong.
+    _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+DATABASES = {"default": _database}
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": env.cache_url_config(CACHE_URL)
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Celery. With no broker configured, tasks run in-process: set explicitly so
+# Celery never falls back to its silent default broker (amqp://localhost).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# How long a publish may wait for the broker before the outbox row is left for
+# the sweeper: a request must never hang on a dead broker.
+CELERY_PUBLISH_TIMEOUT = env.float("CELERY_PUBLISH_TIMEOUT", default=1.0)
+# Redis re-delivers an unacknowledged task after this many seconds; tasks ack
+# late so a killed worker's task comes back (see README, "Workers").
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+OUTBOX_SWEEP_INTERVAL = env.float("OUTBOX_SWEEP_INTERVAL", default=30.0)
+OUTBOX_SWEEP_GRACE = env.float("OUTBOX_SWEEP_GRACE", default=60.0)
+
+# Slack (used by slack_integration; enabled when both are set).
+SLACK_BOT_TOKEN = env_str("SLACK_BOT_TOKEN")
+SLACK_SIGNING_SECRET = env_str("SLACK_SIGNING_SECRET")
+SLACK_APP_TOKEN = env_str("SLACK_APP_TOKEN")
+SLACK_API_BASE_URL = env_str("SLACK_API_BASE_URL", "https://slack.com/api/")
+ISSUES_CHANNEL_ID = env_str("ISSUES_CHANNEL_ID")
+INCIDENT_RESPONSE_GROUP_ID = env_str("INCIDENT_RESPONSE_GROUP_ID")
+ALLOWED_WORKSPACE_IDS = env_list("ALLOWED_WORKSPACE_IDS")
+EXPORT_AUTHORIZED_USERS = env_list("EXPORT_AUTHORIZED_USERS")
+
+# PagerDuty Events API v2 (enabled when the routing key is set).
+PAGERDUTY_ROUTING_KEY = env_str("PAGERDUTY_ROUTING_KEY")
+PAGERDUTY_EVENTS_URL = env_str("PAGERDUTY_EVENTS_URL", "https://events.pagerduty.com/v2/enqueue")
+PAGERDUTY_SEVERITY = env_str("PAGERDUTY_SEVERITY", "critical")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "line"}},
+    "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
+}

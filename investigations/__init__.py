@@ -1,0 +1,1 @@
+"""The investigation domain: models, state machine, services, outbox."""

@@ -1,0 +1,150 @@
+"""Operator views of investigations, evidence, incidents, audit and outbox."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from investigations.models import AuditEvent, Evidence, Incident, Investigation, OutboxMessage
+from investigations.outbox import outbox_retry
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class EvidenceInline(ReadOnlyInline):
+    model = Evidence
+    fields = ("permalink", "source_channel_id", "message_ts", "added_by", "added_at")
+
+
+class IncidentInline(ReadOnlyInline):
+    model = Incident
+    fields = (
+        "commander", "escalated_by", "escalated_at", "resolved_by", "resolved_at",
+        "pagerduty_state", "pagerduty_error",
+    )
+
+
+class AuditEventInline(ReadOnlyInline):
+    model = AuditEvent
+    fields = ("at", "action", "actor", "details")
+    show_change_link = False
+
+
+class OutboxInline(ReadOnlyInline):
+    model = OutboxMessage
+    fields = ("kind", "status", "attempts", "last_error", "created_at", "delivered_at")
+
+
+class EscalatedFilter(admin.SimpleListFilter):
+    title = "escalated"
+    parameter_name = "escalated"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Escalated"), ("no", "Not escalated")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(incident__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(Investigation)
+class InvestigationAdmin(admin.ModelAdmin):
+    list_display = ("name", "title", "status", "channel_id", "opened_by", "opened_at", "closed_at")
+    list_filter = ("status", EscalatedFilter, "opened_at", "closed_at")
+    search_fields = (
+        "name", "title", "channel_id", "opened_by", "closed_by", "public_id",
+        "incident__commander",
+    )
+    date_hierarchy = "opened_at"
+    readonly_fields = [f.name for f in Investigation._meta.fields]
+    inlines = [IncidentInline, EvidenceInline, AuditEventInline, OutboxInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # investigations are opened from Slack, through the services
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # would break the audit trail
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ("investigation", "commander", "escalated_at", "resolved_at", "pagerduty_state")
+    list_filter = ("pagerduty_state", "escalated_at", "resolved_at")
+    search_fields = ("investigation__name", "commander", "escalated_by", "resolved_by")
+    readonly_fields = [f.name for f in Incident._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ("investigation", "permalink", "source_channel_id", "added_by", "added_at")
+    list_filter = ("added_at",)
+    search_fields = ("investigation__name", "permalink", "source_channel_id", "added_by")
+    readonly_fields = [f.name for f in Evidence._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "investigation", "action", "actor")
+    list_filter = ("action", "at")
+    search_fields = ("investigation__name", "actor")
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.action(description="Retry the selected failed deliveries")
+def retry_deliveries(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    """Put each failed delivery back in the queue; pending and delivered are left."""
+    failed = list(queryset.filter(status=OutboxMessage.Status.FAILED).values_list("pk", flat=True))
+    for message_id in failed:
+        outbox_retry(message_id=message_id)
+    modeladmin.message_user(request, f"Queued {len(failed)} delivery(ies) again.", messages.SUCCESS)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = (
+        "id", "kind", "investigation", "status", "attempts", "last_error", "created_at",
+        "next_attempt_at", "delivered_at",
+    )
+    list_filter = ("status", "kind", "created_at")
+    search_fields = ("idempotency_key", "investigation__name", "last_error")
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    actions = [retry_deliveries]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

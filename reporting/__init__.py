@@ -1,0 +1,1 @@
+"""Stats, CSV export and the admin dashboard."""

@@ -1,0 +1,1 @@
+"""Everything that talks to Slack: Bolt app, listeners, Block Kit, handlers."""

@@ -1,0 +1,9 @@
+"""App config for the Slack integration."""
+
+from django.apps import AppConfig
+
+
+class SlackIntegrationConfig(AppConfig):
+    name = "slack_integration"
+    verbose_name = "Slack integration"
+    default_auto_field = "django.db.models.BigAutoField"

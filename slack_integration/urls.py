@@ -1,0 +1,3 @@
+"""Slack's request URL(s)."""
+
+urlpatterns: list = []

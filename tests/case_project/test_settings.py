@@ -1,0 +1,79 @@
+"""Settings come from the environment; problems are system checks, not crashes."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "DATABASE"))}
+    clean.update(env)
+    clean.setdefault("DATABASE_URL", "sqlite:///:memory:")
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean,
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+
+
+def settings_value(expression: str, **env: str) -> str:
+    code = f"import django; django.setup(); from django.conf import settings; print({expression})"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "DATABASE"))}
+    clean.update(env, DJANGO_SETTINGS_MODULE="case_project.settings")
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True,
+        timeout=60, check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_missing_secret_key_is_a_check_error_not_a_crash():
+    result = run_manage("check", DEBUG="false", DJANGO_SECRET_KEY="")
+    assert result.returncode != 0
+    assert "case.E001" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_needs_no_secret_key():
+    result = run_manage("check", DEBUG="true", DJANGO_SECRET_KEY="")
+    assert result.returncode == 0, result.stderr
+
+
+def test_unsupported_database_is_a_check_error():
+    result = run_manage("check", DEBUG="true", DATABASE_URL="mysql://u@localhost/x")
+    assert "case.E002" in result.stderr
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
+def test_both_postgres_schemes_select_psycopg(scheme):
+    engine = settings_value(
+        "settings.DATABASES['default']['ENGINE']", DEBUG="true",
+        DATABASE_URL=f"{scheme}://u@db.example:5432/case",
+    )
+    assert engine == "django.db.backends.postgresql"
+
+
+def test_default_database_is_a_sqlite_file_in_the_project():
+    name = settings_value("settings.DATABASES['default']['NAME']", DEBUG="true", DATABASE_URL="")
+    assert name == str(ROOT / "db.sqlite3")
+
+
+def test_lists_are_trimmed_and_empty_means_unset():
+    hosts = settings_value(
+        "settings.ALLOWED_HOSTS", DEBUG="false", ALLOWED_HOSTS=" a.example , ,b.example ",
+    )
+    assert hosts == "['a.example', 'b.example']"
+    assert settings_value("settings.ALLOWED_WORKSPACE_IDS", ALLOWED_WORKSPACE_IDS="") == "[]"
+
+
+def test_no_broker_means_explicitly_eager_tasks():
+    assert settings_value(
+        "__import__('case_project.celery').celery.app.conf.task_always_eager", CELERY_BROKER_URL=""
+    ) == "True"
+    assert settings_value(
+        "__import__('case_project.celery').celery.app.conf.broker_url", CELERY_BROKER_URL=""
+    ) == "memory://"

@@ -1,0 +1,156 @@
+"""Shared fixtures: real services, a real Celery worker, commit-aware helpers."""
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests import services
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    def line(name: str, url: str, problem: str | None) -> str:
+        return f"{name}: {'using ' + url if problem is None else 'UNAVAILABLE: ' + problem}"
+
+    return [
+        line("PostgreSQL", services.POSTGRES_URL, services.POSTGRES_PROBLEM),
+        line("Redis", services.REDIS_URL, services.REDIS_PROBLEM),
+    ]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    missing = [
+        f"{name}: {problem}"
+        for name, problem in (
+            ("PostgreSQL", services.POSTGRES_PROBLEM),
+            ("Redis", services.REDIS_PROBLEM),
+        )
+        if problem
+    ]
+    if missing and services.REQUIRED:
+        pytest.exit("CASE_REQUIRE_SERVICES is set but " + "; ".join(missing), returncode=3)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reasons = {
+        "postgres": None if services.POSTGRES_AVAILABLE else (
+            f"needs PostgreSQL at {services.POSTGRES_URL}: {services.POSTGRES_PROBLEM}"
+        ),
+        "redis": None if services.REDIS_AVAILABLE else (
+            f"needs Redis at {services.REDIS_URL}: {services.REDIS_PROBLEM}"
+        ),
+    }
+    for item in items:
+        for marker, reason in reasons.items():
+            if reason and item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    skipped = len(terminalreporter.stats.get("skipped", []))
+    if skipped and not (services.POSTGRES_AVAILABLE and services.REDIS_AVAILABLE):
+        terminalreporter.write_line(
+            f"NOTE: {skipped} test(s) skipped because a service is missing "
+            "(see the reasons above); start PostgreSQL and Redis to run them all.",
+            yellow=True,
+        )
+
+
+@pytest.fixture
+def redis_broker() -> Iterator[str]:
+    """Point this process's Celery app at a real, empty Redis broker."""
+    import redis
+
+    from case_project.celery import app
+
+    redis.Redis.from_url(services.REDIS_URL).flushdb()
+    saved = app.conf.broker_url
+    app.conf.task_always_eager = False
+    celery_use_broker(services.REDIS_URL)
+    try:
+        yield services.REDIS_URL
+    finally:
+        app.conf.task_always_eager = True
+        celery_use_broker(saved)
+
+
+def celery_use_broker(url: str) -> None:
+    """Aim this process's Celery app at `url`, dropping pooled connections."""
+    from case_project.celery import app
+
+    app.conf.broker_url = url
+    # Drop (not close) the pools: a producer pool may still hold the old one.
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def _worker_env(broker_url: str) -> dict[str, str]:
+    from django.db import connection
+
+    db = connection.settings_dict
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="case_project.settings",
+        DATABASE_URL=f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        CELERY_BROKER_URL=broker_url,
+        DEBUG="true",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+@pytest.fixture
+def celery_worker_process(redis_broker: str, settings) -> Iterator[subprocess.Popen]:
+    """A real `celery -A case_project worker` on the test database and Redis.
+
+    Needs `django_db(transaction=True)`: the worker reads committed rows only.
+    """
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    log = ROOT / "artifacts" / "celery-worker.log"
+    log.parent.mkdir(exist_ok=True)
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "case_project", "worker",
+             "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle",
+             "--without-heartbeat"],
+            cwd=ROOT, env=_worker_env(redis_broker), stdout=out, stderr=subprocess.STDOUT,
+        )
+    process.broker_url = redis_broker
+    try:
+        _wait_for_worker(process, log)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _wait_for_worker(process: subprocess.Popen, log: Path, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"celery worker exited early:\n{log.read_text()}")
+        if "ready." in log.read_text(errors="replace"):
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"celery worker not ready after {timeout}s:\n{log.read_text()}")
+
+
+def wait_until(predicate, timeout: float = 20.0, interval: float = 0.1) -> bool:
+    """Poll `predicate` until it is true or `timeout` passes; return the last result."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result or time.monotonic() >= deadline:
+            return bool(result)
+        time.sleep(interval)

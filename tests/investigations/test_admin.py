@@ -1,0 +1,85 @@
+"""Admin pages load for staff, and the audit trail cannot be edited there."""
+
+import pytest
+from django.urls import reverse
+
+from investigations import outbox
+from investigations.models import AuditEvent, Investigation, OutboxMessage
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_superuser("ops", "ops@example.com", "pw")
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(
+    "model", ["investigation", "incident", "evidence", "auditevent", "outboxmessage"]
+)
+def test_changelists_load_with_filters_and_search(staff_client, model):
+    factories.investigation_resolved()
+    url = reverse(f"admin:investigations_{model}_changelist")
+    assert staff_client.get(url).status_code == 200
+    assert staff_client.get(url, {"q": "api"}).status_code == 200
+
+
+def test_investigation_page_shows_incident_evidence_audit_and_outbox(staff_client):
+    investigation = factories.investigation_resolved(title="Checkout (EU) down")
+    factories.services.evidence_add(
+        investigation_id=investigation.pk, actor="U4", source_channel_id="C9",
+        message_ts="1.5", permalink="https://example.slack.com/archives/C9/p15",
+    )
+    response = staff_client.get(
+        reverse("admin:investigations_investigation_change", args=[investigation.pk])
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    for expected in ("Checkout (EU) down", "https://example.slack.com/archives/C9/p15",
+                     "Escalated to incident", "slack.open_channel"):
+        assert expected in body
+
+
+def test_escalated_filter(staff_client):
+    factories.investigation_escalated(title="escalated one")
+    factories.investigation_opened(title="quiet one")
+    url = reverse("admin:investigations_investigation_changelist")
+    body = staff_client.get(url, {"escalated": "yes"}).content.decode()
+    assert "escalated one" in body
+    assert "quiet one" not in body
+
+
+def test_nothing_that_would_break_the_audit_trail_is_deletable(staff_client):
+    investigation = factories.investigation_opened()
+    event = AuditEvent.objects.filter(investigation=investigation).first()
+    delete_urls = [
+        reverse("admin:investigations_investigation_delete", args=[investigation.pk]),
+        reverse("admin:investigations_auditevent_delete", args=[event.pk]),
+    ]
+    for url in delete_urls:
+        assert staff_client.post(url, {"post": "yes"}).status_code == 403
+    assert Investigation.objects.filter(pk=investigation.pk).exists()
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_failed_delivery_can_be_retried_from_the_admin(staff_client, monkeypatch):
+    dispatched: list[int] = []
+    monkeypatch.setattr(outbox, "outbox_dispatch", lambda message_id: dispatched.append(message_id))
+    message = OutboxMessage.objects.create(
+        kind="outbox.echo", idempotency_key="x", status="failed", last_error="boom"
+    )
+    with_commit = staff_client.post(
+        reverse("admin:investigations_outboxmessage_changelist"),
+        {"action": "retry_deliveries", "_selected_action": [message.pk]},
+    )
+    assert with_commit.status_code == 302
+    message.refresh_from_db()
+    assert message.status == "pending"
+
+
+def test_non_staff_cannot_see_the_admin(client):
+    response = client.get(reverse("admin:investigations_investigation_changelist"))
+    assert response.status_code == 302

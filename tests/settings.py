@@ -1,0 +1,22 @@
+"""Test settings: the real settings, on PostgreSQL when it answers."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production")
+
+from case_project.settings import *  # noqa: F403
+from case_project.settings import DATABASES, env
+from tests.services import POSTGRES_AVAILABLE, POSTGRES_URL
+
+if POSTGRES_AVAILABLE:
+    DATABASES["default"] = env.db_url_config(POSTGRES_URL)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A distinct name per checkout lets parallel runs share one server.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "test_case")}
+else:
+    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_BROKER_URL = ""
+CELERY_TASK_ALWAYS_EAGER = True
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
