@@ -24,6 +24,8 @@ class Investigation(models.Model):
     title = models.CharField(max_length=200)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     channel_id = models.CharField(max_length=32, null=True, blank=True, unique=True)
+    # A link to the channel that works in a browser (for PagerDuty, exports).
+    channel_url = models.URLField(max_length=300, blank=True)
     team_id = models.CharField(max_length=32, blank=True)
     opened_by = models.CharField(max_length=32)
     opened_at = models.DateTimeField(default=timezone.now)

@@ -83,7 +83,7 @@ def investigation_rename(*, investigation_id: int, actor: str = "case") -> Inves
 
 @transaction.atomic
 def investigation_set_channel(
-    *, investigation_id: int, channel_id: str, actor: str = "case"
+    *, investigation_id: int, channel_id: str, channel_url: str = "", actor: str = "case"
 ) -> Investigation:
     """Record the Slack channel created for a pending investigation (idempotent)."""
     investigation = investigation_lock(investigation_id)
@@ -92,7 +92,8 @@ def investigation_set_channel(
     if investigation.status != Investigation.Status.PENDING or investigation.channel_id:
         raise TransitionRefused("This investigation already has a channel.")
     investigation.channel_id = channel_id
-    investigation.save(update_fields=["channel_id"])
+    investigation.channel_url = channel_url
+    investigation.save(update_fields=["channel_id", "channel_url"])
     audit_record(
         investigation=investigation,
         action=AuditEvent.Action.CHANNEL_CREATED,
