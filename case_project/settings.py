@@ -79,7 +79,6 @@ DATABASES = {"default": _database}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 CACHE_URL = env_str("CACHE_URL")
 CACHES = {
@@ -121,6 +120,8 @@ SLACK_BOT_TOKEN = env_str("SLACK_BOT_TOKEN")
 SLACK_SIGNING_SECRET = env_str("SLACK_SIGNING_SECRET")
 SLACK_APP_TOKEN = env_str("SLACK_APP_TOKEN")
 SLACK_API_BASE_URL = env_str("SLACK_API_BASE_URL", "https://slack.com/api/")
+# Seconds one Slack Web API call may take before it counts as a transient failure.
+SLACK_API_TIMEOUT = env.int("SLACK_API_TIMEOUT", default=10)
 ISSUES_CHANNEL_ID = env_str("ISSUES_CHANNEL_ID")
 INCIDENT_RESPONSE_GROUP_ID = env_str("INCIDENT_RESPONSE_GROUP_ID")
 ALLOWED_WORKSPACE_IDS = env_list("ALLOWED_WORKSPACE_IDS")

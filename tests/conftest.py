@@ -6,10 +6,14 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests import services
+
+if TYPE_CHECKING:
+    from slack_integration.fakes.slack_api import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -154,3 +158,23 @@ def wait_until(predicate, timeout: float = 20.0, interval: float = 0.1) -> bool:
         if result or time.monotonic() >= deadline:
             return bool(result)
         time.sleep(interval)
+
+
+@pytest.fixture
+def fake_slack(settings) -> Iterator["FakeSlack"]:
+    """A seeded loopback Slack workspace; Case's settings aimed at it."""
+    from slack_integration import client
+    from slack_integration.fakes.slack_api import BOT_TOKEN, SIGNING_SECRET, seeded_workspace
+
+    fake = seeded_workspace().start()
+    settings.SLACK_BOT_TOKEN = BOT_TOKEN
+    settings.SLACK_SIGNING_SECRET = SIGNING_SECRET
+    settings.SLACK_API_BASE_URL = fake.api_url
+    settings.ISSUES_CHANNEL_ID = "C0ISSUES01"
+    settings.INCIDENT_RESPONSE_GROUP_ID = "S0RESPOND1"
+    client._client.cache_clear()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+        client._client.cache_clear()

@@ -1,0 +1,1 @@
+"""Loopback stand-ins for Slack, used by the tests, the sandbox and the benchmarks."""
