@@ -17,6 +17,8 @@ class Effect(StrEnum):
     SLACK_ARCHIVE_CHANNEL = "slack.archive_channel"
     SLACK_POST_EVIDENCE = "slack.post_evidence"
     SLACK_REFRESH_ANNOUNCEMENT = "slack.refresh_announcement"
+    # A page that failed for good: tell the channel to page by hand.
+    SLACK_PAGERDUTY_FAILED_NOTICE = "slack.pagerduty_failed_notice"
     PAGERDUTY_TRIGGER = "pagerduty.trigger"
     PAGERDUTY_RESOLVE = "pagerduty.resolve"
 
