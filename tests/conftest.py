@@ -14,6 +14,7 @@ from tests import services
 
 if TYPE_CHECKING:
     from slack_integration.fakes.slack_api import FakeSlack
+    from tests.fakes.pagerduty import FakePagerDuty
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -94,7 +95,17 @@ def celery_use_broker(url: str) -> None:
     app.amqp._producer_pool = None
 
 
-def _worker_env(broker_url: str) -> dict[str, str]:
+# Settings a test may aim at a loopback fake; the worker gets this process's values.
+WORKER_SETTINGS = (
+    "PAGERDUTY_ROUTING_KEY", "PAGERDUTY_EVENTS_URL", "PAGERDUTY_SEVERITY",
+    "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_BASE_URL",
+    "ISSUES_CHANNEL_ID", "INCIDENT_RESPONSE_GROUP_ID",
+)
+# Fixtures that change those settings: started before the worker copies them.
+WORKER_FAKES = ("fake_pagerduty", "fake_slack")
+
+
+def _worker_env(broker_url: str, extra: dict[str, str] | None = None) -> dict[str, str]:
     from django.db import connection
 
     db = connection.settings_dict
@@ -108,15 +119,24 @@ def _worker_env(broker_url: str) -> dict[str, str]:
         DEBUG="true",
         PYTHONPATH=str(ROOT),
     )
+    env.update(extra or {})
     return env
 
 
 @pytest.fixture
-def celery_worker_process(redis_broker: str, settings) -> Iterator[subprocess.Popen]:
+def celery_worker_process(
+    redis_broker: str, settings, request: pytest.FixtureRequest
+) -> Iterator[subprocess.Popen]:
     """A real `celery -A case_project worker` on the test database and Redis.
 
     Needs `django_db(transaction=True)`: the worker reads committed rows only.
+    It runs with this process's WORKER_SETTINGS, so fakes the test uses
+    (`fake_pagerduty`, `fake_slack`) are reached by the worker too.
     """
+    for fake in WORKER_FAKES:
+        if fake in request.fixturenames:
+            request.getfixturevalue(fake)
+    extra = {name: str(getattr(settings, name, "")) for name in WORKER_SETTINGS}
     settings.CELERY_TASK_ALWAYS_EAGER = False
     log = ROOT / "artifacts" / "celery-worker.log"
     log.parent.mkdir(exist_ok=True)
@@ -125,7 +145,8 @@ def celery_worker_process(redis_broker: str, settings) -> Iterator[subprocess.Po
             [sys.executable, "-m", "celery", "-A", "case_project", "worker",
              "--pool=solo", "--loglevel=INFO", "--without-gossip", "--without-mingle",
              "--without-heartbeat"],
-            cwd=ROOT, env=_worker_env(redis_broker), stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=_worker_env(redis_broker, extra), stdout=out,
+            stderr=subprocess.STDOUT,
         )
     process.broker_url = redis_broker
     try:
@@ -178,3 +199,28 @@ def fake_slack(settings) -> Iterator["FakeSlack"]:
     finally:
         fake.stop()
         client._client.cache_clear()
+
+
+@pytest.fixture
+def fake_pagerduty(settings) -> Iterator["FakePagerDuty"]:
+    """A loopback PagerDuty Events API; paging enabled and aimed at it.
+
+    Every event it receives is checked against the official schema; the test
+    fails if any was invalid (a test that sends one on purpose clears
+    `fake.invalid` after asserting on it).
+    """
+    from tests.fakes.pagerduty import ROUTING_KEY, SPEC_PATH, FakePagerDuty
+
+    if not SPEC_PATH.exists():
+        reason = f"../shared/ not found: {SPEC_PATH.resolve()} (the PagerDuty Events API schema)"
+        if services.REQUIRED:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    fake = FakePagerDuty().start()
+    settings.PAGERDUTY_ROUTING_KEY = ROUTING_KEY
+    settings.PAGERDUTY_EVENTS_URL = fake.url
+    try:
+        yield fake
+    finally:
+        fake.stop()
+    assert not fake.invalid, f"PagerDuty got events its schema refuses: {fake.invalid}"
