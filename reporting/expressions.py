@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.db import NotSupportedError
-from django.db.models import Aggregate, Expression, FloatField, Func
+from django.db.models import Aggregate, Expression, FloatField, Func, TextField
 
 
 class Seconds(Func):
@@ -61,3 +61,25 @@ class Median(Aggregate):
 def median_in_sql(connection: Any) -> bool:
     """Whether `Median` runs on this connection's database."""
     return connection.vendor == "postgresql"
+
+
+class JoinedText(Aggregate):
+    """The group's non-null texts joined by single spaces, in text order.
+
+    PostgreSQL sorts them (`STRING_AGG … ORDER BY`); SQLite's `group_concat`
+    keeps the order rows are read in, which it does not promise.
+    """
+
+    function = "STRING_AGG"
+    name = "JoinedText"
+    template = "%(function)s(%(expressions)s, ' ' ORDER BY %(expressions)s)"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return super().as_sql(
+            compiler,
+            connection,
+            function="GROUP_CONCAT",
+            template="%(function)s(%(expressions)s, ' ')",
+            **extra_context,
+        )
