@@ -18,3 +18,7 @@ class SlackDeliveryReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+# Installation health lives in its own module (slack_integration/installation.py).
+from slack_integration.installation import InstallationProblem  # noqa: E402, F401
