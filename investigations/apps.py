@@ -10,3 +10,4 @@ class InvestigationsConfig(AppConfig):
 
     def ready(self) -> None:
         from investigations import outbox_test_handlers  # noqa: F401  (registers handlers)
+        from investigations.pagerduty import checks, handlers  # noqa: F401  (registers them)

@@ -138,7 +138,8 @@ def celery_worker_process(
             request.getfixturevalue(fake)
     extra = {name: str(getattr(settings, name, "")) for name in WORKER_SETTINGS}
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    log = ROOT / "artifacts" / "celery-worker.log"
+    # One log per test database, so parallel runs from one checkout never share it.
+    log = ROOT / "artifacts" / f"celery-worker-{settings.DATABASES['default']['NAME']}.log"
     log.parent.mkdir(exist_ok=True)
     with log.open("wb") as out:
         process = subprocess.Popen(
