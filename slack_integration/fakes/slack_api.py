@@ -62,6 +62,8 @@ class FakeSlack:
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.files: dict[str, dict[str, Any]] = {}
         self.views: dict[str, dict[str, Any]] = {}
+        self.view_triggers: dict[str, str] = {}  # trigger_id -> the view it opened
+        self.response_contexts: dict[str, tuple[str, str]] = {}  # path -> (channel, user)
         self.failures: dict[str, list[Failure]] = {}
         self.token = BOT_TOKEN
         self._ids = itertools.count(1)
@@ -95,8 +97,13 @@ class FakeSlack:
     def api_url(self) -> str:
         return f"{self.base_url}/api/"
 
-    def response_url(self, name: str = "cmd") -> str:
-        return f"{self.base_url}/response/{name}-{next(self._ids)}"
+    def response_url(self, name: str = "cmd", *, channel_id: str = "", user_id: str = "") -> str:
+        """A fresh response_url; given where it came from, posts to it show up there."""
+        path = f"/response/{name}-{next(self._ids)}"
+        if channel_id and user_id:
+            with self.lock:
+                self.response_contexts[path] = (channel_id, user_id)
+        return f"{self.base_url}{path}"
 
     # --- seeding -----------------------------------------------------------
     def add_user(
@@ -162,6 +169,47 @@ class FakeSlack:
     def messages_in(self, channel_id: str) -> list[dict[str, Any]]:
         with self.lock:
             return list(self.messages.get(channel_id, []))
+
+    def view_opened_for(self, trigger_id: str) -> dict[str, Any] | None:
+        """The view (as now, after any views.update) that `trigger_id` opened."""
+        with self.lock:
+            view_id = self.view_triggers.get(trigger_id)
+            return dict(self.views[view_id]) if view_id else None
+
+    # --- what people and Slack itself do -----------------------------------
+    def post_user_message(self, channel_id: str, user_id: str, text: str) -> dict[str, Any]:
+        """A person's message in a channel, as the Slack client posts it."""
+        with self.lock:
+            if self._channel(channel_id)["is_archived"]:
+                raise SlackRefusal("is_archived")
+            message = {"ts": self._next_ts(), "user": user_id, "text": text, "blocks": []}
+            self.messages[channel_id].append(message)
+            return message
+
+    def show_response(self, channel_id: str, user_id: str, body: dict[str, Any]) -> dict | None:
+        """Show an app's reply to a command or shortcut as Slack does.
+
+        Used for a slash command's HTTP response body and for posts to its
+        response_url: `in_channel` is visible to the channel, anything else
+        only to the person who acted. An empty reply shows nothing.
+        """
+        if not (body.get("text") or body.get("blocks")):
+            return None
+        params = {"text": body.get("text", ""), "blocks": body.get("blocks") or []}
+        with self.lock:
+            message = self._message(params)
+            if body.get("response_type") != "in_channel":
+                message["ephemeral_to"] = user_id
+            self.messages.setdefault(channel_id, []).append(message)
+            return message
+
+    def record_response(self, path: str, body: dict[str, Any]) -> None:
+        """A post to a response_url: recorded, and shown where it came from."""
+        with self.lock:
+            self.responses.append(body | {"_url": path})
+            context = self.response_contexts.get(path)
+        if context is not None:
+            self.show_response(*context, body)
 
     # --- dispatch ------------------------------------------------------------
     def handle(self, method: str, params: dict[str, Any], token: str) -> tuple[int, dict, dict]:
@@ -348,7 +396,9 @@ class FakeSlack:
     def api_views_open(self, params: dict) -> dict:
         if not params.get("trigger_id"):
             raise SlackRefusal("invalid_trigger_id")
-        return {"ok": True, "view": self._store_view(params)}
+        view = self._store_view(params)
+        self.view_triggers[params["trigger_id"]] = view["id"]
+        return {"ok": True, "view": view}
 
     def api_views_update(self, params: dict) -> dict:
         view_id = params.get("view_id", "")
@@ -454,8 +504,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/api/"):
             self._api(self.path[len("/api/"):].split("?")[0], raw)
         elif self.path.startswith("/response/"):
-            with self.fake.lock:
-                self.fake.responses.append(json.loads(raw or b"{}") | {"_url": self.path})
+            self.fake.record_response(self.path, json.loads(raw or b"{}"))
             self._send(200, {}, b"ok", "text/plain")
         elif self.path.startswith("/upload/"):
             stored = self.fake.store_upload(self.path.rsplit("/", 1)[1], raw)
