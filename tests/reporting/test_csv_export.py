@@ -36,7 +36,7 @@ def test_header_starts_with_the_original_sixteen_columns_in_order():
         "Incident Commander", "Escalated At", "Resolved By", "Resolved At",
         "Resolution Time (hours)",
     )
-    assert ORIGINAL_COLUMNS == HEADER[:16]
+    assert HEADER[:16] == ORIGINAL_COLUMNS
     assert HEADER[16:] == (
         "Public ID", "Workspace", "Channel URL", "Escalated By", "PagerDuty State",
         "Evidence Links", "Failure Reason",
