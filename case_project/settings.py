@@ -125,6 +125,9 @@ SLACK_API_TIMEOUT = env.int("SLACK_API_TIMEOUT", default=10)
 ISSUES_CHANNEL_ID = env_str("ISSUES_CHANNEL_ID")
 INCIDENT_RESPONSE_GROUP_ID = env_str("INCIDENT_RESPONSE_GROUP_ID")
 ALLOWED_WORKSPACE_IDS = env_list("ALLOWED_WORKSPACE_IDS")
+# With no broker (eager tasks) a transient failure is retried by a timer
+# thread in this process, since no beat runs; the tests turn it off.
+OUTBOX_EAGER_RETRY = True
 EXPORT_AUTHORIZED_USERS = env_list("EXPORT_AUTHORIZED_USERS")
 
 # PagerDuty Events API v2 (enabled when the routing key is set).
