@@ -114,6 +114,9 @@ CELERY_PUBLISH_TIMEOUT = env.float("CELERY_PUBLISH_TIMEOUT", default=1.0)
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 OUTBOX_SWEEP_INTERVAL = env.float("OUTBOX_SWEEP_INTERVAL", default=30.0)
 OUTBOX_SWEEP_GRACE = env.float("OUTBOX_SWEEP_GRACE", default=60.0)
+# With no broker (eager tasks) a transient failure is retried by a timer
+# thread in this process, since no beat runs; the tests turn it off.
+OUTBOX_EAGER_RETRY = True
 
 # Slack (used by slack_integration; enabled when both are set).
 SLACK_BOT_TOKEN = env_str("SLACK_BOT_TOKEN")
@@ -125,9 +128,6 @@ SLACK_API_TIMEOUT = env.int("SLACK_API_TIMEOUT", default=10)
 ISSUES_CHANNEL_ID = env_str("ISSUES_CHANNEL_ID")
 INCIDENT_RESPONSE_GROUP_ID = env_str("INCIDENT_RESPONSE_GROUP_ID")
 ALLOWED_WORKSPACE_IDS = env_list("ALLOWED_WORKSPACE_IDS")
-# With no broker (eager tasks) a transient failure is retried by a timer
-# thread in this process, since no beat runs; the tests turn it off.
-OUTBOX_EAGER_RETRY = True
 EXPORT_AUTHORIZED_USERS = env_list("EXPORT_AUTHORIZED_USERS")
 
 # PagerDuty Events API v2 (enabled when the routing key is set).
