@@ -286,7 +286,7 @@ class FakeSlack:
             raise SlackRefusal("invalid_name_specials")
         if self.channel_named(name) is not None:
             raise SlackRefusal("name_taken")
-        is_private = str(params.get("is_private", "false")).lower() == "true"
+        is_private = _flag(params.get("is_private"))
         channel_id = self.add_channel(name, members=(BOT_USER_ID,), is_private=is_private)
         return {"ok": True, "channel": self._public(self.channels[channel_id])}
 
@@ -318,7 +318,7 @@ class FakeSlack:
     def api_conversations_invite(self, params: dict) -> dict:
         channel = self._writable(params.get("channel", ""))
         users = [u for u in str(params.get("users", "")).split(",") if u]
-        force = str(params.get("force", "false")).lower() == "true"
+        force = _flag(params.get("force"))
         errors = []
         for user_id in users:
             if user_id not in self.users or self.users[user_id]["deleted"]:
@@ -455,7 +455,7 @@ class FakeSlack:
             blocks = json.loads(blocks)
         message = {"ts": self._next_ts(), "user": BOT_USER_ID, "text": params.get("text", ""),
                    "blocks": blocks or []}
-        if str(params.get("reply_broadcast", "false")).lower() == "true":
+        if _flag(params.get("reply_broadcast")):
             message["reply_broadcast"] = True
         return message
 
@@ -475,6 +475,11 @@ class FakeSlack:
         return {k: v for k, v in channel.items() if k != "members"} | {
             "num_members": len(channel["members"])
         }
+
+
+def _flag(value: Any) -> bool:
+    """A boolean argument as Slack reads it: slack_sdk sends form booleans as "1"."""
+    return str(value).lower() in {"1", "true"}
 
 
 class SlackRefusal(Exception):  # noqa: N818
