@@ -31,8 +31,9 @@ def case(
     title: str = "API latency high",
     evidence: tuple[tuple[str, timedelta], ...] = (),
     save: bool = True,
+    now: datetime = NOW,
 ) -> Investigation:
-    """An investigation opened `opened` before NOW; other times are also before NOW."""
+    """An investigation opened `opened` before `now`; other times also count back from it."""
     n = next(_ids)
     if status is None:
         status = "closed" if closed is not None else "escalated" if escalated is not None else "investigating"
@@ -43,9 +44,9 @@ def case(
         channel_id=None if status in {"pending", "failed"} else f"CH{n:08d}",
         team_id="T1",
         opened_by=by,
-        opened_at=NOW - opened,
+        opened_at=now - opened,
         closed_by=by if closed is not None else "",
-        closed_at=None if closed is None else NOW - closed,
+        closed_at=None if closed is None else now - closed,
     )
     if not save:
         return investigation
@@ -55,15 +56,15 @@ def case(
             investigation=investigation,
             commander=commander,
             escalated_by=commander,
-            escalated_at=NOW - escalated,
+            escalated_at=now - escalated,
             resolved_by=(resolved_by or commander) if resolved is not None else "",
-            resolved_at=None if resolved is None else NOW - resolved,
+            resolved_at=None if resolved is None else now - resolved,
         )
     for i, (added_by, ago) in enumerate(evidence):
         Evidence.objects.create(
             investigation=investigation, source_channel_id="CSRC", message_ts=f"{n}.{i}",
             permalink=f"https://example.slack.com/archives/CSRC/p{n}{i}",
-            added_by=added_by, added_at=NOW - ago,
+            added_by=added_by, added_at=now - ago,
         )
     return investigation
 
