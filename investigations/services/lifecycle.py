@@ -27,11 +27,15 @@ def _draw_free_name(title: str) -> str:
 
 
 @transaction.atomic
-def investigation_open(*, title: str, opened_by: str, team_id: str = "") -> Investigation:
+def investigation_open(
+    *, title: str, opened_by: str, team_id: str = "", effect_context: dict | None = None
+) -> Investigation:
     """Open a pending investigation; its channel is created through the outbox.
 
     The unique name is reserved by the insert: a concurrent open that drew the
     same name loses the race on the unique index and draws again.
+    `effect_context` (JSON) becomes the channel effect's payload: what the
+    Slack side needs to answer the opener (their command's response_url).
     """
     title = title_validate(title)
     for _ in range(NAME_DRAWS):
@@ -58,6 +62,7 @@ def investigation_open(*, title: str, opened_by: str, team_id: str = "") -> Inve
         kind=Effect.SLACK_OPEN_CHANNEL,
         key=f"{Effect.SLACK_OPEN_CHANNEL}:{investigation.public_id}",
         investigation=investigation,
+        payload=effect_context,
         ordering_key=channel_ordering_key(investigation.public_id),
     )
     return investigation
