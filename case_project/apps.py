@@ -8,4 +8,7 @@ class CaseProjectConfig(AppConfig):
     verbose_name = "Case"
 
     def ready(self) -> None:
-        from case_project import checks  # noqa: F401  (registers the checks)
+        from case_project import checks, deploy_checks  # noqa: F401  (registers the checks)
+        from case_project.heartbeat import connect_signals
+
+        connect_signals()

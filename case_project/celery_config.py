@@ -24,4 +24,16 @@ beat_schedule = {
         "task": "investigations.outbox_sweep",
         "schedule": settings.OUTBOX_SWEEP_INTERVAL,
     },
+    # Proves beat ticks (the publish) and a worker consumes (the run): /healthz.
+    "heartbeat": {
+        "task": "case_project.heartbeat",
+        "schedule": settings.HEARTBEAT_INTERVAL,
+        "options": {"expires": settings.HEARTBEAT_MAX_AGE},
+    },
+    "housekeeping": {
+        "task": "case_project.housekeeping",
+        "schedule": settings.HOUSEKEEPING_INTERVAL,
+    },
 }
+# Keep Django's LOGGING (stdout, one line, secrets redacted) in workers and beat.
+worker_hijack_root_logger = False

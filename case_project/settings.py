@@ -7,6 +7,9 @@ system checks in `case_project/checks.py`, so `manage.py check` lists them all.
 import secrets
 
 from case_project.env import BASE_DIR, env, env_list, env_str
+from case_project.logs import logging_config
+from case_project.security_settings import proxy_ssl_header
+from case_project.sentry import sentry_init
 
 env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -35,6 +38,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves STATIC_ROOT (admin CSS, dashboard) with DEBUG off; see docs/installation.md.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,7 +105,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env_str("STATIC_ROOT") or str(BASE_DIR / "staticfiles")
+# `manage.py collectstatic` fills STATIC_ROOT with hashed, compressed copies that
+# whitenoise serves with far-future cache headers (check case.W002 if missing).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # Celery. With no broker configured, tasks run in-process: set explicitly so
 # Celery never falls back to its silent default broker (amqp://localhost).
@@ -129,18 +140,45 @@ ISSUES_CHANNEL_ID = env_str("ISSUES_CHANNEL_ID")
 INCIDENT_RESPONSE_GROUP_ID = env_str("INCIDENT_RESPONSE_GROUP_ID")
 ALLOWED_WORKSPACE_IDS = env_list("ALLOWED_WORKSPACE_IDS")
 EXPORT_AUTHORIZED_USERS = env_list("EXPORT_AUTHORIZED_USERS")
+# Turned on only by `manage.py case_sandbox`, which wires Case to a built-in
+# fake workspace; the /sandbox/ pages answer 404 while it is off.
+SANDBOX_ENABLED = False
 
 # PagerDuty Events API v2 (enabled when the routing key is set).
 PAGERDUTY_ROUTING_KEY = env_str("PAGERDUTY_ROUTING_KEY")
 PAGERDUTY_EVENTS_URL = env_str("PAGERDUTY_EVENTS_URL", "https://events.pagerduty.com/v2/enqueue")
 PAGERDUTY_SEVERITY = env_str("PAGERDUTY_SEVERITY", "critical")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "line"}},
-    "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# stdout, secrets redacted, one line per event unless DEBUG (case_project/logs.py).
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"), one_line=not DEBUG)
+
+# --- Production: proxy and HTTPS, Sentry, alarms, housekeeping ---------------
+# (docs/installation.md). HTTPS-only switches are off by default because local
+# and sandbox runs use plain http; the guide's production env turns them on.
+# The proxy's header that says the original request was HTTPS, e.g.
+# X-Forwarded-Proto; set it only if the proxy overwrites any client-sent copy.
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env_str("SECURE_PROXY_SSL_HEADER"))
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# A load balancer probes over plain http: health and metrics never redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
+
+SENTRY_DSN = env_str("SENTRY_DSN")
+SENTRY_ENABLED = sentry_init(
+    dsn=SENTRY_DSN,
+    environment=env_str("SENTRY_ENVIRONMENT", "production"),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)
+
+# What /healthz and /metrics call degraded (seconds).
+HEARTBEAT_INTERVAL = env.float("HEARTBEAT_INTERVAL", default=30.0)
+HEARTBEAT_MAX_AGE = env.float("HEARTBEAT_MAX_AGE", default=120.0)
+OUTBOX_ALERT_AGE = env.float("OUTBOX_ALERT_AGE", default=300.0)
+OUTBOX_FAILED_ALERT_WINDOW = env.float("OUTBOX_FAILED_ALERT_WINDOW", default=86400.0)
+# Delivered outbox rows and Slack dedup keys older than this are deleted.
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
+HOUSEKEEPING_INTERVAL = env.float("HOUSEKEEPING_INTERVAL", default=3600.0)

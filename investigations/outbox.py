@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from case_project.logs import log_bind, log_scope
 from investigations.models import Investigation, OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -147,6 +148,7 @@ class DeliveryOutcome:
 SKIPPED = DeliveryOutcome("skipped")
 
 
+@log_scope
 def outbox_deliver(message_id: int) -> DeliveryOutcome:
     """Deliver one message once, whoever calls and however often.
 
@@ -162,6 +164,9 @@ def outbox_deliver(message_id: int) -> DeliveryOutcome:
         )
         if message is None:
             return SKIPPED
+        # Every log line of this delivery (handlers' too) names its investigation.
+        log_bind(investigation=message.investigation and message.investigation.public_id,
+                 outbox_id=message.pk)
         if _waits_for_earlier(message):
             return _schedule_retry(message, ORDERING_WAIT_SECONDS, count_attempt=False)
         spec = outbox_handler_for(message.kind)

@@ -22,3 +22,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 # A retry timer would outlive the test that started it (see test_tasks.py).
 OUTBOX_EAGER_RETRY = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Pages render without `collectstatic` (production uses the manifest storage).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = True
