@@ -7,3 +7,13 @@ class SlackIntegrationConfig(AppConfig):
     name = "slack_integration"
     verbose_name = "Slack integration"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Outbox handlers register themselves on import.
+        from slack_integration.handlers import (  # noqa: F401
+            announcement,
+            closing,
+            evidence,
+            incident,
+            invites,
+        )

@@ -58,23 +58,25 @@ def _interactive(payload: dict[str, Any]) -> str:
 def message_shortcut_body(
     *, user_id: str, channel_id: str, message_ts: str, response_url: str,
     team_id: str = TEAM_ID, callback_id: str = "add_event_to_investigation",
-    trigger_id: str | None = None,
+    trigger_id: str | None = None, channel_name: str = "general",
+    message: dict[str, Any] | None = None,
 ) -> str:
-    """A message shortcut (`type: message_action`)."""
+    """A message shortcut (`type: message_action`) on `message` (Slack sends it whole)."""
     return _interactive({
         "type": "message_action",
         "token": "deprecated-verification-token",
         "action_ts": f"{time.time():.6f}",
         "team": {"id": team_id, "domain": TEAM_DOMAIN},
         "user": {"id": user_id, "username": user_id.lower(), "team_id": team_id},
-        "channel": {"id": channel_id, "name": "general"},
+        "channel": {"id": channel_id, "name": channel_name},
         "is_enterprise_install": False,
         "enterprise": None,
         "callback_id": callback_id,
         "trigger_id": trigger_id or new_trigger_id(),
         "response_url": response_url,
         "message_ts": message_ts,
-        "message": {"type": "message", "user": "U0BOB00001", "ts": message_ts, "text": ""},
+        "message": message or {"type": "message", "user": "U0BOB00001", "ts": message_ts,
+                               "text": ""},
     })
 
 

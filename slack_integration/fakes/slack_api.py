@@ -177,16 +177,19 @@ class FakeSlack:
             return dict(self.views[view_id]) if view_id else None
 
     # --- what people and Slack itself do -----------------------------------
-    def post_user_message(self, channel_id: str, user_id: str, text: str) -> dict[str, Any]:
-        """A person's message in a channel, as the Slack client posts it."""
+    def post_user_message(self, channel_id: str, user_id: str, text: str,
+                          blocks: list | None = None) -> dict[str, Any]:
+        """A person's (or another app's) message in a channel, as Slack stores it."""
         with self.lock:
             if self._channel(channel_id)["is_archived"]:
                 raise SlackRefusal("is_archived")
-            message = {"ts": self._next_ts(), "user": user_id, "text": text, "blocks": []}
+            message = {"ts": self._next_ts(), "user": user_id, "text": text,
+                       "blocks": blocks or []}
             self.messages[channel_id].append(message)
             return message
 
-    def show_response(self, channel_id: str, user_id: str, body: dict[str, Any]) -> dict | None:
+    def show_response(self, channel_id: str, user_id: str, body: dict[str, Any],
+                      author: str = BOT_USER_ID) -> dict | None:
         """Show an app's reply to a command or shortcut as Slack does.
 
         Used for a slash command's HTTP response body and for posts to its
@@ -197,7 +200,7 @@ class FakeSlack:
             return None
         params = {"text": body.get("text", ""), "blocks": body.get("blocks") or []}
         with self.lock:
-            message = self._message(params)
+            message = self._message(params) | {"user": author}
             if body.get("response_type") != "in_channel":
                 message["ephemeral_to"] = user_id
             self.messages.setdefault(channel_id, []).append(message)
