@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $${PORT:-8000}
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py case_run $${PORT:-8000}
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

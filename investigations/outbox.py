@@ -67,7 +67,9 @@ def outbox_handler(
     """Register the function that delivers messages of `kind`.
 
     `on_give_up` runs in the delivery's transaction when the message fails for
-    good (a permanent error, or `max_attempts` transient ones).
+    good (a permanent error, or `max_attempts` transient ones). A failed
+    attempt rolls back the handler's database writes, but not what it put in
+    `message.payload`: a multi-step handler checkpoints its progress there.
     """
 
     def register(handle: Handler) -> Handler:
@@ -210,7 +212,8 @@ def _schedule_retry(
     message: OutboxMessage, delay: float, *, count_attempt: bool = True
 ) -> DeliveryOutcome:
     message.next_attempt_at = timezone.now() + timedelta(seconds=delay)
-    fields = ["next_attempt_at"] + (["attempts", "last_error"] if count_attempt else [])
+    # `payload` too: a handler's checkpoint survives the rollback of its attempt.
+    fields = ["next_attempt_at"] + (["attempts", "last_error", "payload"] if count_attempt else [])
     message.save(update_fields=fields)
     return DeliveryOutcome("retry", retry_in=delay)
 
@@ -219,7 +222,7 @@ def _fail(message: OutboxMessage, spec: HandlerSpec | None, reason: str) -> Deli
     message.status = OutboxMessage.Status.FAILED
     message.failed_at = timezone.now()
     message.last_error = reason
-    message.save(update_fields=["status", "failed_at", "last_error", "attempts"])
+    message.save(update_fields=["status", "failed_at", "last_error", "attempts", "payload"])
     logger.warning("outbox.failed kind=%s id=%s reason=%s", message.kind, message.pk, reason)
     if spec is not None and spec.on_give_up is not None:
         spec.on_give_up(message)
