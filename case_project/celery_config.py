@@ -16,6 +16,9 @@ broker_transport_options = {
     "visibility_timeout": settings.CELERY_VISIBILITY_TIMEOUT,
     "socket_connect_timeout": settings.CELERY_PUBLISH_TIMEOUT,
     "socket_timeout": max(settings.CELERY_PUBLISH_TIMEOUT, 5.0),
+    # A publish tries to connect once (kombu would retry for ~2 s): a request
+    # must not wait on a dead broker, the outbox's sweeper re-sends instead.
+    "max_retries": 0,
 }
 broker_connection_timeout = settings.CELERY_PUBLISH_TIMEOUT
 timezone = "UTC"

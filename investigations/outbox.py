@@ -7,6 +7,7 @@ never reached a worker is re-sent by the periodic `outbox_sweep`.
 """
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,6 +25,10 @@ logger = logging.getLogger(__name__)
 FIRST_RETRY_SECONDS = 2.0
 MAX_RETRY_SECONDS = 30.0
 ORDERING_WAIT_SECONDS = 2.0
+BROKER_DOWN_SECONDS = 5.0
+
+# Broker URL -> monotonic time until which publishing to it is not tried.
+_broker_down_until: dict[str, float] = {}
 
 
 class DeliveryError(Exception):
@@ -119,10 +124,17 @@ def outbox_record(
 def outbox_dispatch(message_id: int, countdown: float | None = None) -> bool:
     """Hand a message to Celery; never raise, never block for long.
 
-    A broker that cannot be reached leaves the row pending for the sweeper.
+    A broker that cannot be reached leaves the row pending for the sweeper,
+    and is not asked again for BROKER_DOWN_SECONDS: a request that records
+    several effects waits for one failed publish, not one per effect.
     """
     from investigations.tasks import deliver_outbox_message_task
 
+    broker = deliver_outbox_message_task.app.conf.broker_url
+    if time.monotonic() < _broker_down_until.get(broker, 0.0):
+        logger.info("outbox.dispatch_skipped message_id=%s; broker down, left for the sweeper",
+                    message_id)
+        return False
     try:
         deliver_outbox_message_task.apply_async(
             args=[message_id],
@@ -132,12 +144,14 @@ def outbox_dispatch(message_id: int, countdown: float | None = None) -> bool:
             timeout=settings.CELERY_PUBLISH_TIMEOUT,
         )
     except Exception:
+        _broker_down_until[broker] = time.monotonic() + BROKER_DOWN_SECONDS
         logger.warning(
             "outbox.dispatch_failed message_id=%s; left pending for the sweeper",
             message_id,
             exc_info=True,
         )
         return False
+    _broker_down_until.pop(broker, None)
     return True
 
 
