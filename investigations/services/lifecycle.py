@@ -69,13 +69,21 @@ def investigation_open(
 
 
 @transaction.atomic
-def investigation_rename(*, investigation_id: int, actor: str = "case") -> Investigation:
-    """Draw a new name for a pending investigation whose name Slack refused."""
+def investigation_rename(
+    *, investigation_id: int, actor: str = "case", name: str = ""
+) -> Investigation:
+    """Draw a new name for a pending investigation whose name Slack refused.
+
+    `name` is taken instead of a drawn one (idempotent): the name of a channel
+    made in a delivery attempt whose database writes were rolled back.
+    """
     investigation = investigation_lock(investigation_id)
+    if name and investigation.name == name:
+        return investigation
     if investigation.status != Investigation.Status.PENDING or investigation.channel_id:
         raise TransitionRefused("Only an investigation still waiting for its channel is renamed.")
     old_name = investigation.name
-    investigation.name = _draw_free_name(investigation.title)
+    investigation.name = name or _draw_free_name(investigation.title)
     investigation.save(update_fields=["name"])
     audit_record(
         investigation=investigation,
