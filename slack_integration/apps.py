@@ -16,8 +16,5 @@ class SlackIntegrationConfig(AppConfig):
             evidence,
             incident,
             invites,
-            open_channel,
             pagerduty,
         )
-        # System checks, and the /case subcommands (other apps add theirs).
-        from slack_integration import checks, commands  # noqa: F401
