@@ -43,9 +43,15 @@ def _client(token: str, base_url: str, timeout: int) -> WebClient:
     return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
 
 
-def slack_client() -> WebClient:
-    """The bot's WebClient, aimed at SLACK_API_BASE_URL."""
-    return _client(settings.SLACK_BOT_TOKEN, api_base_url(), settings.SLACK_API_TIMEOUT)
+def slack_client(*, timeout: int | None = None) -> WebClient:
+    """The bot's WebClient, aimed at SLACK_API_BASE_URL.
+
+    `timeout` (seconds) overrides SLACK_API_TIMEOUT for a call that must
+    finish before an ack, inside Slack's 3 s.
+    """
+    return _client(
+        settings.SLACK_BOT_TOKEN, api_base_url(), timeout or settings.SLACK_API_TIMEOUT
+    )
 
 
 def slack_error_code(error: SlackApiError) -> str:
