@@ -22,6 +22,7 @@ REAL_NAMES = {
     ALICE: "Alice Archer", BOB: "Bob Baptiste", CAROL: "Carol Chen", DAVE: "Dave Diaz",
     GUEST: "Gus Guest (guest)", SINGLE: "Sid Single (single-channel guest)",
     STRANGER: "Sam Stranger (other organisation)", MONITOR: "Monitoring", BOT_USER_ID: "Case",
+    SLACKBOT: "Slackbot",
 }
 TEAM_MEMBERS = (ALICE, BOB, CAROL, DAVE)
 
