@@ -225,3 +225,46 @@ def fake_pagerduty(settings) -> Iterator["FakePagerDuty"]:
     finally:
         fake.stop()
     assert not fake.invalid, f"PagerDuty got events its schema refuses: {fake.invalid}"
+
+
+# --- A real headless browser (Debian's chromium, driven by Selenium) ---------
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--window-size=1400,2000",
+)
+
+
+@pytest.fixture
+def browser(tmp_path, monkeypatch):
+    """Chromium through its chromedriver; nothing is downloaded.
+
+    Selenium Manager is kept offline and given both paths. Skips where they
+    are missing (`apt-get install chromium chromium-driver`), fails in CI.
+    """
+    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
+    if missing:
+        reason = (
+            f"needs Debian's chromium and chromium-driver ({', '.join(missing)} missing): "
+            "apt-get install chromium chromium-driver"
+        )
+        if services.REQUIRED:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never download
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()

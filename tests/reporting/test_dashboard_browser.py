@@ -1,8 +1,8 @@
 """The dashboard in a real headless browser: charts drawn, screenshot kept.
 
-Drives Debian's chromium through its chromedriver with Selenium; nothing is
-downloaded (Selenium Manager is kept offline and given both paths). The
-screenshot is written to artifacts/dashboard.png.
+Drives Debian's chromium through its chromedriver with Selenium (the shared
+`browser` fixture in tests/conftest.py). The screenshot is written to
+artifacts/dashboard.png.
 """
 
 import random
@@ -12,46 +12,10 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from tests import services
 from tests.reporting.history import case
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOT = ROOT / "artifacts" / "dashboard.png"
-FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-    "--window-size=1400,2000",
-)
-
-
-@pytest.fixture
-def browser(tmp_path, monkeypatch):
-    missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
-    if missing:
-        reason = (
-            f"needs Debian's chromium and chromium-driver ({', '.join(missing)} missing): "
-            "apt-get install chromium chromium-driver"
-        )
-        if services.REQUIRED:
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never download
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def _twelve_weeks_of_history() -> None:
