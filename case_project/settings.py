@@ -143,6 +143,12 @@ EXPORT_AUTHORIZED_USERS = env_list("EXPORT_AUTHORIZED_USERS")
 # Turned on only by `manage.py case_sandbox`, which wires Case to a built-in
 # fake workspace; the /sandbox/ pages answer 404 while it is off.
 SANDBOX_ENABLED = False
+# Seconds a user's guest / Slack Connect verdict (from users.info) is cached.
+SLACK_USER_CACHE_SECONDS = env.int("SLACK_USER_CACHE_SECONDS", default=600)
+# Threads per process for the work Slack requests do after the ack.
+SLACK_AFTER_ACK_THREADS = env.int("SLACK_AFTER_ACK_THREADS", default=8)
+# Run that work in the request's thread, after the listener (tests only).
+SLACK_AFTER_ACK_INLINE = env.bool("SLACK_AFTER_ACK_INLINE", default=False)
 
 # PagerDuty Events API v2 (enabled when the routing key is set).
 PAGERDUTY_ROUTING_KEY = env_str("PAGERDUTY_ROUTING_KEY")

@@ -9,6 +9,9 @@ class SlackIntegrationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # System checks, and the /case subcommands (other apps add theirs).
+        from slack_integration import checks, commands  # noqa: F401
+
         # Outbox handlers register themselves on import.
         from slack_integration.handlers import (  # noqa: F401
             announcement,
@@ -16,5 +19,6 @@ class SlackIntegrationConfig(AppConfig):
             evidence,
             incident,
             invites,
+            open_channel,
             pagerduty,
         )

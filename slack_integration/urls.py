@@ -1,3 +1,9 @@
-"""Slack's request URL(s)."""
+"""Slack's request URL: one endpoint for commands, interactivity and events."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from slack_integration.views import slack_events
+
+urlpatterns = [
+    path("slack/events", slack_events, name="slack-events"),
+]

@@ -28,6 +28,7 @@ TEAM_ID = "T0CASE0001"
 TEAM_DOMAIN = "case-test"
 BOT_USER_ID = "U0CASEBOT1"
 
+RESPONSE_URL_USES = 5  # posts Slack accepts per response_url
 _CHANNEL_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 
 
@@ -64,6 +65,8 @@ class FakeSlack:
         self.views: dict[str, dict[str, Any]] = {}
         self.view_triggers: dict[str, str] = {}  # trigger_id -> the view it opened
         self.response_contexts: dict[str, tuple[str, str]] = {}  # path -> (channel, user)
+        self.response_uses: dict[str, int] = {}  # path -> posts accepted
+        self.response_urls_expired = False  # as if 30 minutes had passed
         self.failures: dict[str, list[Failure]] = {}
         self.token = BOT_TOKEN
         self._ids = itertools.count(1)
@@ -206,13 +209,23 @@ class FakeSlack:
             self.messages.setdefault(channel_id, []).append(message)
             return message
 
-    def record_response(self, path: str, body: dict[str, Any]) -> None:
-        """A post to a response_url: recorded, and shown where it came from."""
+    def record_response(self, path: str, body: dict[str, Any]) -> str:
+        """A post to a response_url: recorded, and shown where it came from.
+
+        Slack accepts five posts to one response_url within 30 minutes; the
+        answer is "ok", else the error Slack gives ("used_url", "expired_url").
+        """
         with self.lock:
+            if self.response_urls_expired:
+                return "expired_url"
+            if self.response_uses.get(path, 0) >= RESPONSE_URL_USES:
+                return "used_url"
+            self.response_uses[path] = self.response_uses.get(path, 0) + 1
             self.responses.append(body | {"_url": path})
             context = self.response_contexts.get(path)
         if context is not None:
             self.show_response(*context, body)
+        return "ok"
 
     # --- dispatch ------------------------------------------------------------
     def handle(self, method: str, params: dict[str, Any], token: str) -> tuple[int, dict, dict]:
@@ -372,6 +385,16 @@ class FakeSlack:
         self.messages[channel["id"]].append(message)
         return {"ok": True, "channel": channel["id"], "ts": message["ts"], "message": message}
 
+    def api_chat_delete(self, params: dict) -> dict:
+        channel = self._channel(params.get("channel", ""))
+        message = self._find(channel["id"], params.get("ts", ""))
+        if message is None:
+            raise SlackRefusal("message_not_found")
+        if message["user"] != BOT_USER_ID:
+            raise SlackRefusal("cant_delete_message")
+        self.messages[channel["id"]].remove(message)
+        return {"ok": True, "channel": channel["id"], "ts": message["ts"]}
+
     def api_chat_update(self, params: dict) -> dict:
         channel = self._writable(params.get("channel", ""))
         message = self._find(channel["id"], params.get("ts", ""))
@@ -512,8 +535,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/api/"):
             self._api(self.path[len("/api/"):].split("?")[0], raw)
         elif self.path.startswith("/response/"):
-            self.fake.record_response(self.path, json.loads(raw or b"{}"))
-            self._send(200, {}, b"ok", "text/plain")
+            answer = self.fake.record_response(self.path, json.loads(raw or b"{}"))
+            self._send(200 if answer == "ok" else 404, {}, answer.encode(), "text/plain")
         elif self.path.startswith("/upload/"):
             stored = self.fake.store_upload(self.path.rsplit("/", 1)[1], raw)
             self._send(200 if stored else 404, {}, b"OK", "text/plain")

@@ -1,0 +1,13 @@
+"""The `/case` command: a registry other modules plug subcommands into, and a router.
+
+Importing this package registers Case's own subcommands; other apps register
+theirs from their `AppConfig.ready()` (see `registry.subcommand`).
+"""
+
+from slack_integration.commands import (  # noqa: F401  (each registers on import)
+    coming_soon,
+    help,
+    listing,
+    opening,
+    status,
+)

@@ -1,0 +1,25 @@
+"""`/case status`: the investigation of this channel."""
+
+from django.utils import timezone
+
+from investigations.selectors import incident_pagerduty_status
+from slack_integration.blocks.status import status_message
+from slack_integration.commands.registry import CommandContext, CommandRefused, Reply, subcommand
+
+
+@subcommand(
+    "status",
+    help="Show this investigation's state, incident and PagerDuty page",
+    usage="status",
+    in_case_channel=True,
+)
+def show_status(ctx: CommandContext) -> Reply:
+    investigation = ctx.investigation
+    if investigation is None:  # in_case_channel guarantees one; this is for the type checker
+        raise CommandRefused("`/case status` works only in an investigation's channel.")
+    content = status_message(
+        investigation,
+        pagerduty=incident_pagerduty_status(investigation=investigation),
+        now=timezone.now(),
+    )
+    return Reply.ephemeral(content["text"], *content["blocks"])

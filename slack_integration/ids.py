@@ -1,0 +1,13 @@
+"""Every Slack identifier Case's code and manifests share: commands, callback ids.
+
+`tests/slack_integration/test_manifest.py` checks the manifests against these.
+"""
+
+COMMAND = "/case"
+
+# The message shortcut that links a message to an investigation.
+COLLECT_EVIDENCE_CALLBACK_ID = "add_event_to_investigation"
+COLLECT_EVIDENCE_NAME = "Collect Evidence"
+
+# A small modal that explains a refusal when there is no response_url.
+REFUSAL_MODAL_CALLBACK_ID = "case_refusal"
