@@ -37,6 +37,12 @@ beat_schedule = {
         "task": "case_project.housekeeping",
         "schedule": settings.HOUSEKEEPING_INTERVAL,
     },
+    # Token, issues channel, response group, scopes (skipped while Slack is off).
+    "slack-installation-check": {
+        "task": "slack_integration.installation_check",
+        "schedule": settings.SLACK_HEALTH_CHECK_INTERVAL,
+        "options": {"expires": settings.SLACK_HEALTH_CHECK_INTERVAL},
+    },
 }
 # Keep Django's LOGGING (stdout, one line, secrets redacted) in workers and beat.
 worker_hijack_root_logger = False

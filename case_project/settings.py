@@ -188,3 +188,5 @@ OUTBOX_FAILED_ALERT_WINDOW = env.float("OUTBOX_FAILED_ALERT_WINDOW", default=864
 # Delivered outbox rows and Slack dedup keys older than this are deleted.
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
 HOUSEKEEPING_INTERVAL = env.float("HOUSEKEEPING_INTERVAL", default=3600.0)
+# How often a worker asks Slack whether the installation still works.
+SLACK_HEALTH_CHECK_INTERVAL = env.float("SLACK_HEALTH_CHECK_INTERVAL", default=300.0)

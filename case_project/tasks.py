@@ -21,3 +21,11 @@ def housekeeping_task() -> dict[str, int]:
     from case_project.housekeeping import housekeeping_run
 
     return housekeeping_run()
+
+
+@shared_task(name="slack_integration.installation_check", ignore_result=True)
+def slack_installation_check_task() -> int:
+    """Ask Slack whether the installation still works; returns the failures found."""
+    from slack_integration.installation_check import installation_check_periodic
+
+    return sum(1 for finding in installation_check_periodic() if not finding.ok)

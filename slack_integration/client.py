@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from investigations.outbox import PermanentDeliveryError, TransientDeliveryError
+from slack_integration.installation_check import installation_check_soon
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +89,9 @@ def slack_errors_as_delivery_errors(method: str = "") -> Iterator[None]:
             ) from error
         if code in INSTALLATION_ERRORS:
             logger.error("slack.installation_problem method=%s error=%s", method, code)
+        # A token or issues-channel refusal: have a worker check the installation
+        # (its findings are recorded; this delivery's writes roll back).
+        installation_check_soon(code)
         raise PermanentDeliveryError(f"{where}{code}") from error
     except (TimeoutError, SlackClientError, urllib.error.URLError, ConnectionError) as error:
         where = f"{method}: " if method else ""
