@@ -35,3 +35,16 @@ class ProgressBar:
     def finish(self) -> None:
         self.stream.write("\n")
         self.stream.flush()
+
+
+class Unended:
+    """A management command's output that writes text as given, with no added newline."""
+
+    def __init__(self, output: Any) -> None:
+        self.output = output
+
+    def write(self, text: str) -> None:
+        self.output.write(text, ending="")
+
+    def flush(self) -> None:
+        self.output.flush()

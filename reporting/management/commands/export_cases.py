@@ -5,28 +5,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
 from investigations.models import Investigation
 from reporting.csv_export import csv_write, export_queryset
 from reporting.periods import PeriodError, parse_date, period_from_dates
-from reporting.progress import ProgressBar
+from reporting.progress import ProgressBar, Unended
 
 STATUSES = tuple(Investigation.Status.values)
-
-
-class _Unended:
-    """A command's output that writes text as given (CSV lines end in CRLF already)."""
-
-    def __init__(self, output: OutputWrapper) -> None:
-        self.output = output
-
-    def write(self, text: str) -> None:
-        self.output.write(text, ending="")
-
-    def flush(self) -> None:
-        self.output.flush()
 
 
 class Command(BaseCommand):
@@ -62,7 +49,7 @@ class Command(BaseCommand):
         queryset = export_queryset(period=period, statuses=_statuses(options["status"]))
         try:
             if options["output"] == "-":
-                csv_write(_Unended(self.stdout), queryset)
+                csv_write(Unended(self.stdout), queryset)
             else:
                 count = self._write_file(Path(options["output"]), queryset)
                 self.stdout.write(f"Wrote {count} investigation(s) to {options['output']}.")
@@ -83,7 +70,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {path}: {error.strerror or error}.") from None
         progress = None
         if self.stderr.isatty():
-            progress = ProgressBar(_Unended(self.stderr), total=queryset.count())
+            progress = ProgressBar(Unended(self.stderr), total=queryset.count())
         try:
             with handle:
                 count = csv_write(handle, queryset, on_row=progress.update if progress else None)
