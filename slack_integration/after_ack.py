@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_bolt.lazy_listener.internals import build_runnable_function
 from slack_bolt.request import BoltRequest
@@ -29,14 +29,23 @@ def _executor(workers: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="case-after-ack")
 
 
+def release_connections() -> None:
+    """Django's per-request connection hygiene, for threads Django does not manage.
+
+    Skipped inside a transaction (a test's), which closing would break.
+    """
+    if not any(conn.in_atomic_block for conn in connections.all(initialized_only=True)):
+        close_old_connections()
+
+
 def _run_in_pool(job: Callable[[], None]) -> None:
-    close_old_connections()
+    release_connections()
     try:
         job()
     except Exception:
         logger.exception("slack.after_ack_failed job=%s", getattr(job, "__name__", job))
     finally:
-        close_old_connections()
+        release_connections()
 
 
 def run_after_ack(job: Callable[[], None]) -> Future | None:

@@ -47,6 +47,8 @@ class Failure:
     status: int = 200
     retry_after: int | None = None
     times: int = 1
+    # Only calls whose arguments this accepts fail (e.g. one channel's posts).
+    only_if: Callable[[dict[str, Any]], bool] | None = None
 
 
 class FakeSlack:
@@ -69,6 +71,7 @@ class FakeSlack:
         self.response_urls_expired = False  # as if 30 minutes had passed
         self.failures: dict[str, list[Failure]] = {}
         self.token = BOT_TOKEN
+        self.enterprise_id = ""  # set: the workspace belongs to this Enterprise Grid org
         self._ids = itertools.count(1)
         self._ts = itertools.count(1)
         self.add_user(BOT_USER_ID, name="case", is_bot=True)
@@ -121,6 +124,7 @@ class FakeSlack:
         team_id: str = TEAM_ID,
         deleted: bool = False,
         tz: str = "Europe/London",
+        enterprise_id: str = "",
     ) -> dict[str, Any]:
         user = {
             "id": user_id, "team_id": team_id, "name": name or user_id.lower(),
@@ -130,6 +134,9 @@ class FakeSlack:
         }
         if is_stranger:
             user["is_stranger"] = True
+        if enterprise_id:  # a member of an Enterprise Grid org, as users.info shows one
+            user["enterprise_user"] = {"id": user_id, "enterprise_id": enterprise_id,
+                                       "enterprise_name": "Case Org", "teams": [team_id]}
         with self.lock:
             self.users[user_id] = user
         return user
@@ -153,12 +160,13 @@ class FakeSlack:
             self.usergroups[group_id] = list(users)
 
     def fail(self, method: str, error: str = "internal_error", *, status: int = 200,
-             retry_after: int | None = None, times: int = 1) -> None:
-        """Make the next `times` calls of `method` fail as Slack would."""
+             retry_after: int | None = None, times: int = 1,
+             only_if: Callable[[dict[str, Any]], bool] | None = None) -> None:
+        """Make the next `times` calls of `method` (those `only_if` accepts) fail as Slack would."""
         with self.lock:
-            self.failures.setdefault(method, []).append(
-                Failure(error=error, status=status, retry_after=retry_after, times=times)
-            )
+            self.failures.setdefault(method, []).append(Failure(
+                error=error, status=status, retry_after=retry_after, times=times, only_if=only_if
+            ))
 
     # --- inspection --------------------------------------------------------
     def calls_to(self, method: str) -> list[dict[str, Any]]:
@@ -232,7 +240,7 @@ class FakeSlack:
         """Answer one API call: (HTTP status, headers, JSON body)."""
         with self.lock:
             self.calls.append(Call(method, params))
-            scripted = self._take_failure(method)
+            scripted = self._take_failure(method, params)
         if self.latency:
             time.sleep(self.latency)
         if scripted is not None:
@@ -252,11 +260,13 @@ class FakeSlack:
         headers = {"X-OAuth-Scopes": ",".join(SCOPES_GRANTED)}
         return 200, headers, body
 
-    def _take_failure(self, method: str) -> Failure | None:
+    def _take_failure(self, method: str, params: dict[str, Any]) -> Failure | None:
         queue = self.failures.get(method)
         if not queue:
             return None
         failure = queue[0]
+        if failure.only_if is not None and not failure.only_if(params):
+            return None
         failure.times -= 1
         if failure.times <= 0:
             queue.pop(0)
@@ -281,8 +291,11 @@ class FakeSlack:
 
     # --- Web API methods (only what Case uses) -------------------------------------
     def api_auth_test(self, params: dict) -> dict:
-        return {"ok": True, "url": f"https://{TEAM_DOMAIN}.slack.com/", "team": "Case Test",
-                "user": "case", "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": "B0CASE"}
+        answer = {"ok": True, "url": f"https://{TEAM_DOMAIN}.slack.com/", "team": "Case Test",
+                  "user": "case", "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": "B0CASE"}
+        if self.enterprise_id:  # a workspace of an Enterprise Grid org
+            answer |= {"enterprise_id": self.enterprise_id, "is_enterprise_install": False}
+        return answer
 
     def api_users_info(self, params: dict) -> dict:
         user = self.users.get(params.get("user", ""))

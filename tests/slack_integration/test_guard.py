@@ -1,0 +1,143 @@
+"""Who may use Case: workspaces, guests, Slack Connect, Grid members, rate limits."""
+
+import json
+
+import pytest
+
+from investigations.models import Investigation
+from slack_integration import guard
+from slack_integration.fakes.requests import view_submission_body
+from slack_integration.fakes.slack_api import TEAM_ID
+from slack_integration.ratelimit import BLOCK_SECONDS, LIMIT, rate_limit_hit
+from tests.slack_integration.conftest import reply_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _responses_text(fake) -> str:
+    return "\n".join(r.get("text", "") for r in fake.responses)
+
+
+@pytest.mark.parametrize(
+    ("user_id", "message"),
+    [
+        ("U0GUEST001", guard.GUEST),  # multi-channel guest (is_restricted)
+        ("U0SINGLE01", guard.GUEST),  # single-channel guest (is_ultra_restricted)
+        ("U0STRANGE1", guard.STRANGER),  # Slack Connect (is_stranger)
+    ],
+    ids=["guest", "single-channel-guest", "slack-connect"],
+)
+def test_guests_and_outsiders_are_refused_first_after_the_ack_then_inline(slack, user_id, message):
+    first = slack.command("open Let me in", user_id=user_id)
+    assert reply_of(first) == {}  # looked up after the ack: nothing to show yet
+    assert slack.fake.responses[-1]["text"] == message
+    second = reply_of(slack.command("open Let me in", user_id=user_id))
+    assert second == {"response_type": "ephemeral", "text": message}
+    assert len(slack.fake.calls_to("users.info")) == 1  # the verdict is cached
+    assert not Investigation.objects.exists()
+
+
+def test_a_user_of_another_team_is_refused_even_without_the_stranger_flag(slack):
+    slack.fake.add_user("U0OTHERTM1", name="outsider", team_id="T0ELSEWHR1")
+    slack.command("list", user_id="U0OTHERTM1")
+    assert slack.fake.responses[-1]["text"] == guard.STRANGER
+
+
+def test_enterprise_grid_w_ids_are_members(slack):
+    slack.command("help", user_id="W0DAVE0001")
+    assert "Collect Evidence" in slack.fake.responses[-1]["text"]
+
+
+def test_a_member_of_the_same_grid_org_from_a_sister_workspace_is_allowed(slack):
+    slack.fake.enterprise_id = "E0CASEORG1"
+    slack.fake.add_user("U0SISTER01", name="sister", team_id="T0SISTER01",
+                        enterprise_id="E0CASEORG1")
+    slack.command("help", user_id="U0SISTER01")
+    assert "Collect Evidence" in slack.fake.responses[-1]["text"]
+
+
+def test_a_deactivated_account_is_refused(slack):
+    slack.fake.add_user("U0GONE0001", name="gone", deleted=True)
+    slack.command("help", user_id="U0GONE0001")
+    assert slack.fake.responses[-1]["text"] == guard.UNKNOWN_USER
+
+
+def test_when_slack_cannot_say_the_person_is_refused_and_asked_again_next_time(slack):
+    slack.fake.fail("users.info", "internal_error", status=500)
+    slack.command("help")
+    assert slack.fake.responses[-1]["text"] == guard.LOOKUP_FAILED
+    slack.command("help")
+    assert "Collect Evidence" in slack.fake.responses[-1]["text"]
+    assert len(slack.fake.calls_to("users.info")) == 2
+
+
+def test_a_workspace_not_allowed_is_refused_without_calling_slack(slack, settings):
+    settings.ALLOWED_WORKSPACE_IDS = ["T0ALLOWED1"]
+    reply = reply_of(slack.command("open Sneaky"))
+    assert reply["text"] == guard.NOT_THIS_WORKSPACE
+    assert slack.fake.calls == []
+    assert not Investigation.objects.exists()
+
+
+def test_allowed_workspaces_and_grid_orgs_pass(slack, settings):
+    settings.ALLOWED_WORKSPACE_IDS = ["T0ALLOWED1", TEAM_ID]
+    slack.command("help")
+    assert "Collect Evidence" in slack.fake.responses[-1]["text"]
+    body = slack.command_body("help").replace("is_enterprise_install", "enterprise_id=E0ORG00001&x")
+    settings.ALLOWED_WORKSPACE_IDS = ["E0ORG00001"]
+    assert "Collect Evidence" in json.dumps(reply_of(slack.post(body)))
+
+
+def test_a_shortcut_from_a_workspace_not_allowed_is_refused_on_its_response_url(slack, settings):
+    settings.ALLOWED_WORKSPACE_IDS = ["T0ALLOWED1"]
+    response = slack.shortcut()
+    assert reply_of(response) == {}
+    assert slack.fake.responses[-1]["text"] == guard.NOT_THIS_WORKSPACE
+    assert "coming soon" not in _responses_text(slack.fake)  # no listener ran
+
+
+def test_a_guest_modal_submission_is_refused_inside_the_modal(slack):
+    body = view_submission_body(
+        user_id="U0GUEST001", view={"type": "modal", "callback_id": "anything"}, values={}
+    )
+    reply = reply_of(slack.post(body))
+    assert reply["response_action"] == "update"
+    assert guard.GUEST in json.dumps(reply["view"], ensure_ascii=False)
+
+
+def test_the_61st_request_in_a_minute_blocks_the_person_for_five_minutes(slack):
+    slack.command("help")  # looked up once, after the ack
+    for _ in range(LIMIT - 1):
+        assert reply_of(slack.command("help"))["response_type"] == "ephemeral"
+    blocked = reply_of(slack.command("help"))
+    assert "Please wait 5 minutes" in blocked["text"]
+    again = reply_of(slack.command("help"))
+    assert "Please wait" in again["text"]
+    assert "seconds" in again["text"]
+    # Someone else is not affected.
+    slack.command("help", user_id="U0BOB00001")
+    assert "Collect Evidence" in slack.fake.responses[-1]["text"]
+
+
+def test_a_block_lasts_five_minutes_then_ends():
+    subject = "T1:U-block"
+    for i in range(LIMIT):
+        assert rate_limit_hit(subject, now=1020.0 + i * 0.5).allowed
+    blocked = rate_limit_hit(subject, now=1050.0)
+    assert (blocked.allowed, blocked.just_blocked, blocked.retry_in) == (False, True, BLOCK_SECONDS)
+    later = rate_limit_hit(subject, now=1150.0)
+    assert (later.allowed, later.just_blocked, later.retry_in) == (False, False, BLOCK_SECONDS - 100)
+    assert rate_limit_hit(subject, now=1050.0 + BLOCK_SECONDS + 120).allowed
+
+
+def test_a_burst_straddling_two_minutes_is_still_limited():
+    """Fixed windows would let 60 + 60 through in two seconds; the sliding one does not."""
+    subject = "T1:U-straddle"
+    results = [rate_limit_hit(subject, now=1079.0 + i / 60).allowed for i in range(LIMIT)]
+    results += [rate_limit_hit(subject, now=1080.0 + i / 60).allowed for i in range(LIMIT)]
+    assert results.count(True) == LIMIT
+
+
+def test_a_steady_pace_under_the_limit_is_never_blocked():
+    subject = "T1:U-steady"
+    assert all(rate_limit_hit(subject, now=5000.0 + i * 1.1).allowed for i in range(300))
