@@ -20,6 +20,7 @@ from django.core.cache import cache
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from slack_integration.client import slack_client, slack_error_code
+from slack_integration.installation import installation_reply
 from slack_integration.payloads import Actor
 from slack_integration.ratelimit import rate_limit_hit
 from slack_integration.workspace import Installation, installation_identity
@@ -104,6 +105,7 @@ def _look_up(user_id: str) -> tuple[str, str] | None:
     except SlackApiError as error:
         if slack_error_code(error) in {"user_not_found", "user_not_visible"}:
             return "unknown_user", UNKNOWN_USER
+        installation_reply(error)  # records a revoked token or inactive account
         logger.warning("slack.guard_lookup_failed user=%s error=%s", user_id, slack_error_code(error))
         return None
     except (SlackClientError, OSError) as error:
@@ -120,7 +122,7 @@ def identity_verdict(actor: Actor, *, lookup: bool) -> Verdict:
             return PENDING
         found = _look_up(actor.user_id)
         if found is None:
-            return _refuse(actor, "lookup_failed", LOOKUP_FAILED)
+            return _refuse(actor, "lookup_failed", installation_reply() or LOOKUP_FAILED)
         cached = {"reason": found[0], "message": found[1]}
         cache.set(_user_cache_key(actor.user_id), cached, settings.SLACK_USER_CACHE_SECONDS)
     if cached["reason"]:

@@ -8,6 +8,7 @@ a later successful check (`slack_installation_check`, `manage.py slack_doctor`)
 resolves it.
 """
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +16,10 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+logger = logging.getLogger(__name__)
+
 MISCONFIGURED_MESSAGE = "Case is misconfigured, tell your admin."
+MISCONFIGURED_REPLY = f"⚠️ {MISCONFIGURED_MESSAGE} (The details are in /healthz and the admin.)"
 
 # Errors that break every call, whatever the method (token or workspace level).
 TOKEN_ERRORS = frozenset(
@@ -137,3 +141,34 @@ def installation_problems_open() -> list[InstallationProblem]:
 def installation_user_message() -> str | None:
     """What to tell a user when an open problem explains their failure; None when healthy."""
     return MISCONFIGURED_MESSAGE if installation_problems_open() else None
+
+
+def _slack_refusal(error: BaseException | None) -> tuple[str, str]:
+    """(error code, channel) of the Slack refusal behind `error`, or ("", "")."""
+    from slack_sdk.errors import SlackApiError
+
+    while error is not None and not isinstance(error, SlackApiError):
+        error = error.__cause__ or error.__context__
+    if error is None or error.response is None:
+        return "", ""
+    request = getattr(error.response, "req_args", None) or {}
+    arguments = {**(request.get("params") or {}), **(request.get("data") or {}),
+                 **(request.get("json") or {})}
+    return str(error.response.get("error", "")), str(arguments.get("channel", ""))
+
+
+def installation_reply(error: BaseException | None = None) -> str | None:
+    """The reply for a user whose action failed, when the installation is to blame.
+
+    A Slack refusal behind `error` that means misconfiguration is recorded
+    first; then any open problem makes the answer "tell your admin", since
+    trying again cannot help. None when the installation looks healthy.
+    """
+    try:
+        code, channel = _slack_refusal(error)
+        if code:
+            installation_problem_record(code=code, channel=channel)
+        return MISCONFIGURED_REPLY if installation_problems_open() else None
+    except Exception:  # an error path must not fail in turn (e.g. the database is down)
+        logger.warning("slack.installation_reply_failed", exc_info=True)
+        return None

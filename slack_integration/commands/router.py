@@ -24,6 +24,7 @@ from slack_integration.commands.registry import (
     Subcommand,
     subcommand_get,
 )
+from slack_integration.installation import installation_reply
 from slack_integration.payloads import SlashCommand, command_text_from
 
 logger = logging.getLogger(__name__)
@@ -72,9 +73,9 @@ def acknowledge(command: SlashCommand) -> Acknowledgement:
         return Acknowledgement(spec.handler(context))
     except (InvestigationError, CommandRefused) as refusal:
         return Acknowledgement(_refusal(refusal.message))
-    except Exception:
+    except Exception as error:
         logger.exception(_FAILED, "ack", command.text[:100], command.user_id, command.channel_id)
-        return Acknowledgement(Reply.ephemeral(SOMETHING_WENT_WRONG))
+        return Acknowledgement(Reply.ephemeral(installation_reply(error) or SOMETHING_WENT_WRONG))
 
 
 def finish(command: SlashCommand, name: str) -> Reply | None:
@@ -86,8 +87,9 @@ def finish(command: SlashCommand, name: str) -> Reply | None:
         return spec.handler(_context(spec, command, command_text_from(command.text).args))
     except (InvestigationError, CommandRefused) as refusal:
         return _refusal(refusal.message)
-    except Exception:
+    except Exception as error:
         logger.exception(
             _FAILED, "after_ack", command.text[:100], command.user_id, command.channel_id
         )
-        return Reply.ephemeral(SOMETHING_WENT_WRONG)
+        # A revoked token or a bot removed from the issues channel: "tell your admin".
+        return Reply.ephemeral(installation_reply(error) or SOMETHING_WENT_WRONG)

@@ -145,12 +145,14 @@ def test_scopes_missing_from_the_token_and_unused_extras(slack, tmp_path):
     assert [p.code for p in installation_problems_open()] == ["missing_scope"]
 
 
-def test_the_shipped_manifest_is_what_the_doctor_compares_with():
+def test_the_shipped_manifest_is_what_the_doctor_compares_with(slack):
     from slack_integration.installation_check import MANIFEST, manifest_scopes
 
     if not MANIFEST.exists():
         pytest.skip(f"{MANIFEST} is not in this checkout yet")
-    assert "commands" in manifest_scopes(MANIFEST)
+    out = io.StringIO()
+    call_command("slack_doctor", stdout=out)  # the fake grants what the manifest asks
+    assert f"ok   scopes: all {len(manifest_scopes(MANIFEST))} scopes of manifest.yml" in out.getvalue()
 
 
 def test_doctor_refuses_without_a_token(settings):
@@ -230,3 +232,16 @@ def test_admin_lists_problems_with_what_to_do_and_resolves_them(client, settings
     client.post("/admin/slack_integration/installationproblem/",
                 {"action": "mark_resolved", "_selected_action": [problem.pk]})
     assert installation_problems_open() == []
+
+
+def test_a_refused_post_to_the_issues_channel_is_recorded_with_the_channel(slack):
+    from slack_integration.client import slack_client
+    from slack_integration.installation import MISCONFIGURED_MESSAGE, installation_reply
+
+    slack.channels[ISSUES]["members"].discard(BOT_USER_ID)
+    with pytest.raises(SlackApiError) as refusal:
+        slack_client().chat_postMessage(channel=ISSUES, text="New case")
+    assert MISCONFIGURED_MESSAGE in installation_reply(refusal.value)
+    assert [(p.code, p.subject) for p in installation_problems_open()] == [
+        ("not_in_channel", ISSUES),
+    ]
