@@ -164,7 +164,10 @@ LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"), one_line=not DEBUG)
 # The proxy's header that says the original request was HTTPS, e.g.
 # X-Forwarded-Proto; set it only if the proxy overwrites any client-sent copy.
 SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env_str("SECURE_PROXY_SSL_HEADER"))
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+# Empty (as copied from .env.example) means the default, never "off".
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = (
+    env.bool("SECURE_COOKIES") if env_str("SECURE_COOKIES") else not DEBUG
+)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 # A load balancer probes over plain http: health and metrics never redirect.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]

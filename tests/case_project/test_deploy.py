@@ -133,6 +133,9 @@ def test_cookies_are_secure_whenever_debug_is_off():
     assert settings_value(
         expression, DEBUG="false", DJANGO_SECRET_KEY="k" * 60, SECURE_COOKIES="false"
     ) == "(False, False)"
+    assert settings_value(
+        expression, DEBUG="false", DJANGO_SECRET_KEY="k" * 60, SECURE_COOKIES=""
+    ) == "(True, True)"
 
 
 @pytest.mark.django_db
