@@ -25,3 +25,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Pages render without `collectstatic` (production uses the manifest storage).
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = True
+
+# No test reaches the internet: a test that forgets its fake hits a closed
+# loopback port (a transient failure), never slack.com or PagerDuty.
+SLACK_API_BASE_URL = "http://127.0.0.1:9/api/"
+PAGERDUTY_EVENTS_URL = "http://127.0.0.1:9/v2/enqueue"
