@@ -31,3 +31,11 @@ def closing_summary(
             "This channel is being archived. The evidence links and the audit trail are kept."
         ),
     )
+
+
+def closed_reply(investigation: Investigation) -> str:
+    """What the closer is told; everyone sees the summary before the archive."""
+    return (
+        f"📁 Closing *{escape(investigation.name)}*: a summary is being posted here, "
+        "then the channel is archived."
+    )

@@ -87,3 +87,23 @@ def transfer_notice(
         ),
         context(f"Incident: *{escape(investigation.name)}*"),
     )
+
+
+def escalated_reply(investigation: Investigation) -> str:
+    """What the escalator is told (the channel gets the visible notice)."""
+    return (
+        f"🚨 *{escape(investigation.name)}* is now an active incident and you are its "
+        "commander. The notice is being posted here and in the issues channel."
+    )
+
+
+def resolved_reply(investigation: Investigation, incident: Incident) -> str:
+    length = duration((incident.resolved_at or incident.escalated_at) - incident.escalated_at)
+    return (
+        f"✅ Incident resolved after {length}. *{escape(investigation.name)}* stays open "
+        "for the post-mortem; `/case close` when it is done."
+    )
+
+
+def transferred_reply(new_commander: str) -> str:
+    return f"🔄 {user(new_commander)} is now the incident commander."

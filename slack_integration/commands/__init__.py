@@ -5,9 +5,12 @@ theirs from their `AppConfig.ready()` (see `registry.subcommand`).
 """
 
 from slack_integration.commands import (  # noqa: F401  (each registers on import)
+    closing,
     coming_soon,
     help,
+    incident,
     listing,
     opening,
     status,
+    transfer,
 )

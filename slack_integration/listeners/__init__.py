@@ -11,7 +11,7 @@ from slack_bolt import App
 
 LISTENER_MODULES = (
     "slack_integration.listeners.commands",
-    "slack_integration.listeners.shortcuts",
+    "slack_integration.listeners.evidence",
 )
 
 

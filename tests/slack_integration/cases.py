@@ -70,3 +70,14 @@ def block_text(params: dict) -> str:
         parts.extend(field["text"] for field in block.get("fields", []))
         parts.extend(element.get("text", "") for element in block.get("elements", []))
     return "\n".join(parts)
+
+
+def say(slack, text: str, *, user: str = "U0ALICE001", channel: str) -> str:
+    """Type `/case <text>` through a signed request (the `slack` fixture); return
+    everything the person is told: the ack and what follows on the response_url."""
+    from tests.slack_integration.conftest import reply_of, text_of
+
+    before = len(slack.fake.responses)
+    ack = reply_of(slack.command(text, user_id=user, channel_id=channel))
+    bodies = [ack, *slack.fake.responses[before:]]
+    return "\n".join(text_of(body) for body in bodies if body)
