@@ -23,6 +23,9 @@ _STYLES = [
     (re.compile(r"(?<![\w_])_(?=\S)([^_\n]*?\S)_(?![\w_])"), "em"),
     (re.compile(r"(?<![\w~])~(?=\S)([^~\n]*?\S)~(?![\w~])"), "del"),
 ]
+# Slack links bare URLs too (an app's bare permalink unfurls); trailing
+# punctuation stays text.
+_BARE_URL = re.compile(r"https?://[^\s<>\x00]+?(?=[.,;:!?)\]]*(?:\s|$|\x00))")
 _EMOJI_CODE = re.compile(r":([a-z0-9_+-]+):")
 _SLOT = re.compile("\x00(\\d+)\x00")
 _ARCHIVE = re.compile(r"^/archives/([CDG][A-Z0-9]+)(?:/p(\d+))?/?$")
@@ -83,6 +86,8 @@ def mrkdwn_to_html(text: str, directory: Directory) -> str:
     text = _PRE.sub(lambda m: keep(f"<pre>{plain(m.group(1).strip(chr(10)))}</pre>"), text)
     text = _CODE.sub(lambda m: keep(f"<code>{plain(m.group(1))}</code>"), text)
     text = _CONTROL.sub(lambda m: keep(control_to_html(m.group(1), directory)), text)
+    text = _BARE_URL.sub(
+        lambda m: keep(link_to_html(slack_unescape(m.group(0)), "", directory)), text)
     text = html.escape(slack_unescape(emoji_to_text(text)), quote=False)
     for pattern, tag in _STYLES:
         text = pattern.sub(rf"<{tag}>\1</{tag}>", text)

@@ -23,7 +23,7 @@ from slack_integration.sandbox import platform
 from slack_integration.sandbox.blockkit import message_to_html, view_digest, view_to_html
 from slack_integration.sandbox.mrkdwn import Directory
 from slack_integration.sandbox.runtime import Sandbox, sandbox_current
-from slack_integration.sandbox.workspace import ALICE, GENERAL_CHANNEL_ID
+from slack_integration.sandbox.workspace import ALICE, GENERAL_CHANNEL_ID, GROUP_HANDLES
 
 View = Callable[..., HttpResponse]
 
@@ -86,7 +86,7 @@ def directory_for(sandbox: Sandbox, user_id: str) -> Directory:
     with fake.lock:
         users = {uid: u["profile"].get("display_name") or u["name"] for uid, u in fake.users.items()}
         channels = {cid: c["name"] for cid, c in fake.channels.items()}
-        groups = {gid: gid for gid in fake.usergroups}
+        groups = {gid: GROUP_HANDLES.get(gid, gid) for gid in fake.usergroups}
     try:
         tz = ZoneInfo(fake.users.get(user_id, {}).get("tz") or "UTC")
     except (ZoneInfoNotFoundError, ValueError):

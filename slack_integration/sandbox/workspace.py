@@ -16,6 +16,7 @@ GENERAL_CHANNEL_ID = "C0GENERAL1"
 ALERTS_CHANNEL_ID = "C0ALERTS01"
 SUPPORT_CHANNEL_ID = "C0SUPPORT1"
 RESPONSE_GROUP_ID = "S0RESPOND1"  # seeded: bob and carol
+GROUP_HANDLES = {RESPONSE_GROUP_ID: "incident-response"}
 
 # Display names (the seeded ones are bare handles).
 REAL_NAMES = {

@@ -174,10 +174,12 @@ function wireExternalSelect(select) {
   const blockId = select.closest("[data-block-id]").dataset.blockId;
   let timer = null;
   const ask = async () => {
-    if (query.value.length < Number(select.dataset.minQuery)) { list.replaceChildren(); return; }
+    // The box shows the chosen option until the person types: then it is a search.
+    const typed = select.dataset.value && query.value === select.dataset.text ? "" : query.value;
+    if (typed.length < Number(select.dataset.minQuery)) { list.replaceChildren(); return; }
     const { options } = await post(page.suggestUrl, {
       person: state.person, view_id: state.view.id, block_id: blockId,
-      action_id: select.dataset.actionId, value: query.value,
+      action_id: select.dataset.actionId, value: typed,
     });
     list.replaceChildren(...options.map((option) => {
       const item = document.createElement("li");
@@ -195,10 +197,11 @@ function wireExternalSelect(select) {
   };
   query.addEventListener("input", () => {
     select.dataset.value = "";
+    select.dataset.text = "";
     clearTimeout(timer);
     timer = setTimeout(ask, 200);
   });
-  query.addEventListener("focus", ask);
+  query.addEventListener("focus", () => { query.select(); ask(); });
 }
 
 function enteredValues() {
@@ -241,7 +244,12 @@ function showErrors(errors) {
 
 document.addEventListener("click", (event) => {
   const link = event.target.closest("a.channel-link");
-  if (link) { event.preventDefault(); switchTo(link.dataset.channel); return; }
+  if (link) {
+    event.preventDefault();
+    if (link.closest("#modal")) closeModal();
+    switchTo(link.dataset.channel);
+    return;
+  }
   const button = event.target.closest("button.collect");
   if (button) collect(button.closest(".message").dataset.ts);
 });

@@ -81,6 +81,17 @@ def test_permalinks_and_channel_urls_open_the_channel_in_the_sandbox():
     assert 'data-channel="C0ABC"' in render("<https://case-test.slack.com/archives/C0ABC|open>")
 
 
+def test_bare_urls_are_linked_as_slack_does():
+    assert render("see https://example.com/a_b?x=1&amp;y=2.") == (
+        'see <a href="https://example.com/a_b?x=1&amp;y=2" target="_blank" '
+        'rel="noopener noreferrer">https://example.com/a_b?x=1&amp;y=2</a>.'
+    )
+    bare_permalink = render("📎 https://case-test.slack.com/archives/C0ABC/p1700000000000100")
+    assert 'class="channel-link permalink "' in bare_permalink
+    assert 'data-channel="C0ABC"' in bare_permalink
+    assert render("`https://example.com`") == "<code>https://example.com</code>"
+
+
 def test_formatting_wraps_mentions():
     assert render("*<@U0ALICE001>*") == (
         '<strong><span class="mention">@Alice Archer</span></strong>'
