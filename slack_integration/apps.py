@@ -17,6 +17,7 @@ class SlackIntegrationConfig(AppConfig):
             announcement,
             closing,
             evidence,
+            export,
             incident,
             invites,
             open_channel,
