@@ -5,11 +5,14 @@ theirs from their `AppConfig.ready()` (see `registry.subcommand`).
 """
 
 from slack_integration.commands import (  # noqa: F401  (each registers on import)
+    closing,
     coming_soon,
     export,
     help,
+    incident,
     listing,
     opening,
     stats,
     status,
+    transfer,
 )
