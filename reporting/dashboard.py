@@ -39,6 +39,11 @@ class Choice:
     error: str = ""
 
 
+def _default(now: datetime, error: str) -> Choice:
+    return Choice(Period(start=now - parse_span(DEFAULT_PRESET), end=now), DEFAULT_PRESET,
+                  error=error)
+
+
 def choose_period(params: dict[str, str], now: datetime) -> Choice:
     """The range asked for in the query string, or the default with the reason."""
     since, until = params.get("since", "").strip(), params.get("until", "").strip()
@@ -48,14 +53,16 @@ def choose_period(params: dict[str, str], now: datetime) -> Choice:
             last = parse_date(until) if until else None
             return Choice(period_from_dates(first, last), "", first, last)
         except PeriodError as error:
-            return Choice(Period.last(days=90, now=now), DEFAULT_PRESET, error=error.message)
+            return _default(now, error.message)
     preset = params.get("range", DEFAULT_PRESET)
     if preset == "all":
         return Choice(Period(), "all")
+    if not preset.strip():
+        return _default(now, "")
     try:
         return Choice(Period(start=now - parse_span(preset), end=now), preset)
     except PeriodError as error:
-        return Choice(Period.last(days=90, now=now), DEFAULT_PRESET, error=error.message)
+        return _default(now, error.message)
 
 
 def _duration_cells(stats: DurationStats) -> list[str]:
