@@ -13,16 +13,11 @@ from slack_integration.blocks.base import (
     section,
     user,
 )
+from slack_integration.blocks.opening import TOPIC_LIMIT, channel_topic_on_open
+from slack_integration.blocks.phases import PHASES
 
-TOPIC_LIMIT = 250  # Slack refuses longer topics (`too_long`)
-
-# (emoji, label) per phase the announcement can show.
-STATES: dict[Phase, tuple[str, str]] = {
-    Phase.INVESTIGATING: ("🔍", "Investigating"),
-    Phase.INCIDENT_ACTIVE: ("🚨", "Incident active"),
-    Phase.INCIDENT_RESOLVED: ("✅", "Incident resolved, follow-up under way"),
-    Phase.CLOSED: ("📁", "Closed"),
-}
+# The phases an announcement shows (pending and failed cases have none).
+SHOWN = (Phase.INVESTIGATING, Phase.INCIDENT_ACTIVE, Phase.INCIDENT_RESOLVED, Phase.CLOSED)
 
 
 def _incident_of(investigation: Investigation) -> Incident | None:
@@ -31,7 +26,8 @@ def _incident_of(investigation: Investigation) -> Incident | None:
 
 def announcement(investigation: Investigation) -> dict:
     """The whole announcement: state, title, channel link, people and times."""
-    emoji, label = STATES.get(investigation.phase, ("🔍", "Investigating"))
+    phase = investigation.phase if investigation.phase in SHOWN else Phase.INVESTIGATING
+    emoji, label = PHASES[phase]
     link = channel(investigation.channel_id or "")
     lines = [
         f"*Title:* {escape(investigation.title)}",
@@ -45,7 +41,7 @@ def announcement(investigation: Investigation) -> dict:
         if incident.resolved_at is not None:
             length = duration(incident.resolved_at - incident.escalated_at)
             lines.append(f"*Resolved:* {date(incident.resolved_at)} after {length}")
-    if investigation.phase == Phase.CLOSED and investigation.closed_at is not None:
+    if phase == Phase.CLOSED and investigation.closed_at is not None:
         lines.append(
             f"*Closed by:* {user(investigation.closed_by)} {date(investigation.closed_at)}"
         )
@@ -64,8 +60,9 @@ def channel_topic(investigation: Investigation) -> str | None:
     """The case channel's topic: state, then the title; None when the channel
     should not be touched (closed, so archived or about to be)."""
     phase = investigation.phase
-    if phase not in STATES or phase == Phase.CLOSED:
+    if phase not in SHOWN or phase == Phase.CLOSED:
         return None
-    emoji, label = STATES[phase]
-    prefix = f"{emoji} " if phase == Phase.INVESTIGATING else f"{emoji} {label.split(',')[0]} · "
-    return (prefix + investigation.title)[:TOPIC_LIMIT]
+    if phase == Phase.INVESTIGATING:
+        return channel_topic_on_open(investigation.title)
+    emoji, label = PHASES[phase]
+    return f"{emoji} {label.split(',')[0]} · {investigation.title}"[:TOPIC_LIMIT]

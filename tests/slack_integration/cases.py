@@ -9,6 +9,10 @@ from investigations.models import Investigation, OutboxMessage
 from investigations.outbox import outbox_deliver
 from slack_integration.client import slack_client
 from slack_integration.fakes.slack_api import BOT_USER_ID, TEAM_ID, FakeSlack
+from tests.slack_integration.conftest import reply_of, text_of
+
+# All the text of a message (fallback, blocks, fields, context), as one string.
+block_text = text_of
 
 ISSUES_CHANNEL = "C0ISSUES01"
 
@@ -61,22 +65,9 @@ def posts_in(fake: FakeSlack, channel_id: str) -> list[dict]:
     return [c for c in fake.calls_to("chat.postMessage") if c.get("channel") == channel_id]
 
 
-def block_text(params: dict) -> str:
-    """All the mrkdwn of a message's blocks, fields included, as one string."""
-    parts = [params.get("text", "")]
-    for block in params.get("blocks") or []:
-        if "text" in block:
-            parts.append(block["text"]["text"])
-        parts.extend(field["text"] for field in block.get("fields", []))
-        parts.extend(element.get("text", "") for element in block.get("elements", []))
-    return "\n".join(parts)
-
-
 def say(slack, text: str, *, user: str = "U0ALICE001", channel: str) -> str:
     """Type `/case <text>` through a signed request (the `slack` fixture); return
     everything the person is told: the ack and what follows on the response_url."""
-    from tests.slack_integration.conftest import reply_of, text_of
-
     before = len(slack.fake.responses)
     ack = reply_of(slack.command(text, user_id=user, channel_id=channel))
     bodies = [ack, *slack.fake.responses[before:]]

@@ -46,7 +46,7 @@ def test_the_announcement_follows_the_case_through_every_state(fake_slack):
 
     services.incident_resolve(investigation_id=case.pk, actor="U0CAROL001")
     text = announcement_after(fake_slack, case)
-    assert "*Incident resolved, follow-up under way*" in text
+    assert "*Incident resolved, awaiting close*" in text
     assert "*Resolved:*" in text
     assert f"*Channel:* {link}" in text
     assert topic(fake_slack, case).startswith("✅ Incident resolved · ")
