@@ -54,6 +54,8 @@ class Command(BaseCommand):
         self._fresh_database(database)
         fake = sandbox_workspace().start()
         sandbox = Sandbox(fake=fake, events_url="")
+        # For the life of the process. override_settings, not plain assignment,
+        # so Django's setting_changed receivers reset what they cache (storages).
         override_settings(**sandbox_settings(fake, sandbox.signing_secret)).enable()
         self._in_process_tasks()
         call_command("migrate", interactive=False, verbosity=0)
