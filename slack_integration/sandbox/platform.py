@@ -26,17 +26,17 @@ from slack_integration.fakes.requests import (
     slash_command_body,
     view_submission_body,
 )
+from slack_integration.ids import COLLECT_EVIDENCE_CALLBACK_ID, COLLECT_EVIDENCE_NAME, COMMAND
 from slack_integration.sandbox.blockkit import flat_options, missing_required, state_values
 from slack_integration.sandbox.runtime import Sandbox
 from slack_integration.sandbox.workspace import SLACKBOT
 
 logger = logging.getLogger(__name__)
 
-COMMAND = "/case"
 # Slack gives an app 3 seconds to answer, then shows the person an error.
 ACK_TIMEOUT = 3.0
-# Slack's message shortcut for Collect Evidence (slack_integration/manifest.yml).
-EVIDENCE_SHORTCUT = ("Collect Evidence", "add_event_to_investigation")
+# The message shortcut as the manifest declares it.
+EVIDENCE_SHORTCUT = (COLLECT_EVIDENCE_NAME, COLLECT_EVIDENCE_CALLBACK_ID)
 
 
 @dataclass(frozen=True)
