@@ -52,13 +52,15 @@ def _count(key: str) -> int:
 def rate_limit_hit(subject: str, now: float | None = None) -> RateLimitVerdict:
     """Count one request by `subject` (team:user) and say whether it may run."""
     now = time.time() if now is None else now
+    window = int(now // WINDOW_SECONDS)
     block_key = f"case:ratelimit:block:{subject}"
-    blocked_until = cache.get(block_key)
+    previous_key = f"case:ratelimit:{subject}:{window - 1}"
+    known = cache.get_many([block_key, previous_key])  # one round trip before every ack
+    blocked_until = known.get(block_key)
     if blocked_until is not None and blocked_until > now:
         return RateLimitVerdict(allowed=False, retry_in=math.ceil(blocked_until - now))
-    window = int(now // WINDOW_SECONDS)
     current = _count(f"case:ratelimit:{subject}:{window}")
-    previous = cache.get(f"case:ratelimit:{subject}:{window - 1}", 0)
+    previous = known.get(previous_key, 0)
     overlap = 1 - (now - window * WINDOW_SECONDS) / WINDOW_SECONDS
     if previous * overlap + current > LIMIT:
         cache.set(block_key, now + BLOCK_SECONDS, BLOCK_SECONDS)

@@ -1,0 +1,1 @@
+"""Benchmarks: scripts run by hand, never as timed tests."""
