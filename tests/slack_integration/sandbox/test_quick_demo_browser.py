@@ -209,4 +209,11 @@ def test_the_quick_demo_in_a_browser(sandbox_page):
         assert any("close" in text.lower() for text in demo.messages(".message:not(.ephemeral)"))
 
     demo.step("close", close)
+
+    # The issues channel tells the whole story, announcement and thread.
+    def issues_channel() -> None:
+        demo.open_channel("C0ISSUES01")
+        demo.wait("the case in #issues", lambda d: any(case["name"] in text for text in demo.messages()))
+
+    demo.step("issues-channel", issues_channel)
     assert not demo.failures, "Quick Demo steps failed: " + "; ".join(demo.failures)
