@@ -39,12 +39,10 @@ from slack_integration.blocks.evidence import (
 )
 from slack_integration.blocks.replies import SOMETHING_WENT_WRONG, ephemeral_body
 from slack_integration.client import slack_client, slack_error_code
-from slack_integration.ids import (
-    COLLECT_EVIDENCE_CALLBACK_ID,
-    COLLECT_EVIDENCE_SELECT_ACTION_ID,
-    COLLECT_EVIDENCE_SELECT_BLOCK_ID,
-    COLLECT_EVIDENCE_VIEW_CALLBACK_ID,
-)
+from slack_integration.ids import COLLECT_EVIDENCE_CALLBACK_ID as SHORTCUT_ID
+from slack_integration.ids import COLLECT_EVIDENCE_SELECT_ACTION_ID as SELECT_ACTION_ID
+from slack_integration.ids import COLLECT_EVIDENCE_SELECT_BLOCK_ID as SELECT_BLOCK_ID
+from slack_integration.ids import COLLECT_EVIDENCE_VIEW_CALLBACK_ID as VIEW_ID
 from slack_integration.responses import response_post
 from slack_integration.workspace import installation_cached, installation_identity
 
@@ -123,7 +121,7 @@ def search_investigations(ack: Ack, body: dict[str, Any]) -> None:
 
 def _selected_value(view: dict[str, Any]) -> str:
     values = (view.get("state") or {}).get("values") or {}
-    selected = (values.get(COLLECT_EVIDENCE_SELECT_BLOCK_ID) or {}).get(COLLECT_EVIDENCE_SELECT_ACTION_ID) or {}
+    selected = (values.get(SELECT_BLOCK_ID) or {}).get(SELECT_ACTION_ID) or {}
     return str((selected.get("selected_option") or {}).get("value") or "")
 
 
@@ -156,7 +154,7 @@ def permalink_of(collected: CollectedMessage) -> str | None:
 
 
 def _field_error(ack: Ack, message: str) -> None:
-    ack(response_action="errors", errors={COLLECT_EVIDENCE_SELECT_BLOCK_ID: message[:150]})
+    ack(response_action="errors", errors={SELECT_BLOCK_ID: message})
 
 
 def submit_evidence(ack: Ack, body: dict[str, Any]) -> None:
@@ -191,6 +189,6 @@ def submit_evidence(ack: Ack, body: dict[str, Any]) -> None:
 
 
 def register(app: App) -> None:
-    app.shortcut(COLLECT_EVIDENCE_CALLBACK_ID)(collect_evidence)
-    app.options(COLLECT_EVIDENCE_SELECT_ACTION_ID)(search_investigations)
-    app.view(COLLECT_EVIDENCE_VIEW_CALLBACK_ID)(submit_evidence)
+    app.shortcut(SHORTCUT_ID)(collect_evidence)
+    app.options(SELECT_ACTION_ID)(search_investigations)
+    app.view(VIEW_ID)(submit_evidence)

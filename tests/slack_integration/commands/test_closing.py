@@ -23,7 +23,8 @@ def test_close_posts_the_summary_then_archives(slack, fake_slack):
 
     fake_slack.calls.clear()
     deliver_pending()
-    order = [c.method for c in fake_slack.calls if c.method in {"chat.postMessage", "conversations.archive"}]
+    wanted = {"chat.postMessage", "conversations.archive"}
+    order = [c.method for c in fake_slack.calls if c.method in wanted]
     assert order == ["chat.postMessage", "conversations.archive"]
     assert "closed* by <@U0ALICE001>" in block_text(posts_in(fake_slack, case.channel_id)[0])
     assert fake_slack.channels[case.channel_id]["is_archived"] is True

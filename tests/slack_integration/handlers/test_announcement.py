@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 def announcement_after(fake_slack, case) -> str:
     """Deliver what is pending; return the announcement as it now reads."""
     deliver_pending()
-    [message] = [m for m in fake_slack.messages_in(ISSUES_CHANNEL) if m["ts"] == case.announcement_ts]
+    messages = fake_slack.messages_in(ISSUES_CHANNEL)
+    [message] = [m for m in messages if m["ts"] == case.announcement_ts]
     return block_text(message)
 
 

@@ -7,7 +7,10 @@ from tests.slack_integration.cases import case_opened_in_slack, deliver_pending,
 
 pytestmark = pytest.mark.django_db
 
-PERMALINK = "https://case-test.slack.com/archives/C0GENERAL1/p1700000000000100?thread_ts=1700000000.000050&cid=C0GENERAL1"
+PERMALINK = (
+    "https://case-test.slack.com/archives/C0GENERAL1/p1700000000000100"
+    "?thread_ts=1700000000.000050&cid=C0GENERAL1"
+)
 
 
 def test_the_permalink_is_posted_bare_with_who_added_it(fake_slack):
