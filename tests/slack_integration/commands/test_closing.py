@@ -58,8 +58,16 @@ def test_close_twice_says_it_is_already_closed(slack, fake_slack):
     assert "This investigation is closed." in say(slack, "resolve", channel=case.channel_id)
 
 
-def test_commands_in_a_channel_still_being_created_say_so(slack, fake_slack):
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [(Investigation.Status.PENDING, "still being created"),
+     (Investigation.Status.FAILED, "could not be opened")],
+)
+@pytest.mark.parametrize("command", ["incident", "resolve", "transfer <@U0BOB00001>", "close"])
+def test_commands_in_a_channel_not_ready_or_failed_say_so(slack, fake_slack, status, message,
+                                                          command):
     case = case_opened_in_slack(fake_slack)
-    Investigation.objects.filter(pk=case.pk).update(status=Investigation.Status.PENDING)
-    for name in ("incident", "close"):
-        assert "still being created" in say(slack, name, channel=case.channel_id)
+    Investigation.objects.filter(pk=case.pk).update(status=status)
+    assert message in say(slack, command, channel=case.channel_id)
+    case.refresh_from_db()
+    assert case.status == status
