@@ -132,3 +132,13 @@ def test_transfer_only_while_the_incident_is_active(slack, fake_slack, setup, me
 def test_the_mention_is_parsed_before_slack_is_asked():
     with pytest.raises(CommandRefused):
         commander_from_args("<@lowercase>")
+
+
+@pytest.mark.parametrize(
+    ("text", "new_commander"),
+    [("<@U0CAROL001>", CAROL), ("U0CAROL001", CAROL), ("<@W0DAVE0001|dave>", "W0DAVE0001")],
+)
+def test_every_accepted_form_hands_over_through_slack(slack, incident_case, text, new_commander):
+    told = say(slack, f"transfer {text}", channel=incident_case.channel_id)
+    assert f"<@{new_commander}> is now the incident commander" in told
+    assert Incident.objects.get(investigation=incident_case).commander == new_commander
