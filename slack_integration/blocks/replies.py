@@ -9,7 +9,7 @@ SOMETHING_WENT_WRONG = (
 )
 SLACK_NOT_CONFIGURED = (
     "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
-    "(see the README, \"Connect to Slack\"; `manage.py check` lists what is missing)."
+    "(README, \"Connect to Slack\"); then `manage.py check` names anything else missing."
 )
 
 
