@@ -57,6 +57,7 @@ class FakeSlack:
     def __init__(self, latency: float = 0.0) -> None:
         self.lock = threading.RLock()
         self.latency = latency
+        self.latency_by_method: dict[str, float] = {}  # slower answers for some methods
         self.calls: list[Call] = []
         self.responses: list[dict[str, Any]] = []  # bodies posted to response_url
         self.users: dict[str, dict[str, Any]] = {}
@@ -244,8 +245,9 @@ class FakeSlack:
         with self.lock:
             self.calls.append(Call(method, params))
             scripted = self._take_failure(method, params)
-        if self.latency:
-            time.sleep(self.latency)
+        delay = self.latency_by_method.get(method, self.latency)
+        if delay:
+            time.sleep(delay)
         if scripted is not None:
             headers = {"Retry-After": str(scripted.retry_after)} if scripted.retry_after else {}
             status = scripted.status

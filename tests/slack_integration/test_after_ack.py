@@ -10,14 +10,15 @@ from tests.slack_integration.conftest import reply_of
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-LATENCY = 0.4  # every fake Slack call takes this long
+LATENCY = 2.0  # how long the slow Slack methods take to answer
 
 
 @pytest.fixture
 def threaded(slack, settings):
-    """After-ack work on the real thread pool, against a slow Slack."""
+    """After-ack work on the real thread pool, against a Slack slow to look people
+    up and to create channels."""
     settings.SLACK_AFTER_ACK_INLINE = False
-    slack.fake.latency = LATENCY
+    slack.fake.latency_by_method.update({"users.info": LATENCY, "conversations.create": LATENCY})
     return slack
 
 
