@@ -141,3 +141,14 @@ def test_a_burst_straddling_two_minutes_is_still_limited():
 def test_a_steady_pace_under_the_limit_is_never_blocked():
     subject = "T1:U-steady"
     assert all(rate_limit_hit(subject, now=5000.0 + i * 1.1).allowed for i in range(300))
+
+
+def test_an_unknown_persons_shortcut_is_looked_up_after_the_ack_then_handled(slack):
+    assert reply_of(slack.shortcut(user_id="U0GUEST001")) == {}
+    assert slack.fake.responses[-1]["text"] == guard.GUEST
+    calls, answers = len(slack.fake.calls), len(slack.fake.responses)
+    assert reply_of(slack.shortcut(user_id="U0BOB00001")) == {}
+    assert slack.fake.calls[calls].method == "users.info"
+    # Then the shortcut's own listener ran (nothing is open: it says so).
+    assert len(slack.fake.responses) == answers + 1
+    assert slack.fake.responses[-1]["text"] != guard.GUEST
