@@ -128,6 +128,9 @@ OUTBOX_SWEEP_GRACE = env.float("OUTBOX_SWEEP_GRACE", default=60.0)
 # With no broker (eager tasks) a transient failure is retried by a timer
 # thread in this process, since no beat runs; the tests turn it off.
 OUTBOX_EAGER_RETRY = True
+# With no broker, deliver on a background thread after the request (True), or
+# inline at commit (False: deterministic tests).
+OUTBOX_EAGER_BACKGROUND = env.bool("OUTBOX_EAGER_BACKGROUND", default=True)
 
 # Slack (used by slack_integration; enabled when both are set).
 SLACK_BOT_TOKEN = env_str("SLACK_BOT_TOKEN")

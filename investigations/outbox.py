@@ -9,6 +9,7 @@ never reached a worker is re-sent by the periodic `outbox_sweep`.
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -29,6 +30,11 @@ BROKER_DOWN_SECONDS = 5.0
 
 # Broker URL -> monotonic time until which publishing to it is not tried.
 _broker_down_until: dict[str, float] = {}
+
+# With no broker, deliveries run on this one thread: never inside the request
+# that recorded them (a Slack command must be acknowledged before Case calls
+# Slack), and one at a time, in the order recorded.
+_eager_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-eager")
 
 
 class DeliveryError(Exception):
@@ -128,8 +134,11 @@ def outbox_dispatch(message_id: int, countdown: float | None = None) -> bool:
     and is not asked again for BROKER_DOWN_SECONDS: a request that records
     several effects waits for one failed publish, not one per effect.
     """
-    from investigations.tasks import deliver_outbox_message_task
+    from investigations.tasks import deliver_in_this_process, deliver_outbox_message_task
 
+    if deliver_outbox_message_task.app.conf.task_always_eager and settings.OUTBOX_EAGER_BACKGROUND:
+        _eager_executor.submit(deliver_in_this_process, message_id)
+        return True
     broker = deliver_outbox_message_task.app.conf.broker_url
     if time.monotonic() < _broker_down_until.get(broker, 0.0):
         logger.info("outbox.dispatch_skipped message_id=%s; broker down, left for the sweeper",

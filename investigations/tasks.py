@@ -41,6 +41,14 @@ def eager_retry_later(message_id: int, delay: float) -> threading.Timer | None:
     return timer
 
 
+def deliver_in_this_process(message_id: int) -> None:
+    """Run the delivery task eagerly on the calling (background) thread."""
+    try:
+        deliver_outbox_message_task.apply(args=[message_id])
+    finally:
+        connections.close_all()
+
+
 def _redispatch(message_id: int) -> None:
     from investigations.outbox import outbox_dispatch
 

@@ -21,6 +21,8 @@ CELERY_BROKER_URL = ""
 CELERY_TASK_ALWAYS_EAGER = True
 # A retry timer would outlive the test that started it (see test_tasks.py).
 OUTBOX_EAGER_RETRY = False
+# Deliver inline at commit, so a test sees the effects when its call returns.
+OUTBOX_EAGER_BACKGROUND = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Pages render without `collectstatic` (production uses the manifest storage).
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

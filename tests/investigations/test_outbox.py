@@ -195,3 +195,30 @@ def test_real_worker_retries_a_transient_failure_through_redis(celery_worker_pro
     )
     message.refresh_from_db()
     assert message.attempts == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_delivery_runs_after_the_request_on_another_thread(settings, monkeypatch):
+    import threading
+
+    from investigations.outbox_test_handlers import deliver_echo
+
+    settings.OUTBOX_EAGER_BACKGROUND = True
+    delivered_on: list[str] = []
+
+    def recording_echo(message: OutboxMessage) -> None:
+        delivered_on.append(threading.current_thread().name)
+        deliver_echo(message)
+
+    monkeypatch.setitem(
+        outbox._HANDLERS, ECHO, outbox.HandlerSpec(ECHO, recording_echo, 3, None)
+    )
+    with transaction.atomic():
+        message = outbox.outbox_record(kind=ECHO, key="echo:background")
+    assert wait_until(
+        lambda: OutboxMessage.objects.get(pk=message.pk).status == "delivered", timeout=10
+    )
+    assert delivered_on
+    assert delivered_on[0].startswith("outbox-eager")
+    assert delivered_on[0] != threading.current_thread().name
