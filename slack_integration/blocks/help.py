@@ -13,15 +13,10 @@ class HelpEntry:
     usage: str
     help: str
     in_case_channel: bool = False
-    coming_soon: bool = False
 
 
 def _line(entry: HelpEntry) -> str:
-    notes = [note for note, on in (
-        ("in an investigation's channel", entry.in_case_channel),
-        ("coming soon", entry.coming_soon),
-    ) if on]
-    suffix = f" _({', '.join(notes)})_" if notes else ""
+    suffix = " _(in an investigation's channel)_" if entry.in_case_channel else ""
     return f"• `/case {escape(entry.usage)}`: {escape(entry.help)}{suffix}"
 
 

@@ -6,7 +6,6 @@ theirs from their `AppConfig.ready()` (see `registry.subcommand`).
 
 from slack_integration.commands import (  # noqa: F401  (each registers on import)
     closing,
-    coming_soon,
     export,
     help,
     incident,

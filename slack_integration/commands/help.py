@@ -6,10 +6,7 @@ from slack_integration.commands.registry import CommandContext, Reply, subcomman
 
 def help_entries() -> list[HelpEntry]:
     return [
-        HelpEntry(
-            usage=spec.usage, help=spec.help, in_case_channel=spec.in_case_channel,
-            coming_soon=spec.placeholder,
-        )
+        HelpEntry(usage=spec.usage, help=spec.help, in_case_channel=spec.in_case_channel)
         for spec in subcommands()
     ]
 

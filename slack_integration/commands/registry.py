@@ -87,7 +87,6 @@ class Subcommand:
     in_case_channel: bool = False
     after_ack: bool = False
     acknowledge: Handler | None = None
-    placeholder: bool = False
 
 
 _REGISTRY: dict[str, Subcommand] = {}
@@ -105,26 +104,21 @@ def subcommand(
     in_case_channel: bool = False,
     after_ack: bool = False,
     acknowledge: Handler | None = None,
-    placeholder: bool = False,
 ) -> Callable[[Handler], Handler]:
     """Register the decorated function as `/case <name>`.
 
-    A real registration replaces a placeholder ("coming soon"), whichever is
-    imported first; two real ones for one name are a programming error.
+    Two functions for one name are a programming error; the same function
+    again (its module imported twice) is not.
     """
 
     def register(handler: Handler) -> Handler:
         spec = Subcommand(
             name=name.lower(), handler=handler, help=help, usage=usage or name,
             in_case_channel=in_case_channel, after_ack=after_ack, acknowledge=acknowledge,
-            placeholder=placeholder,
         )
         existing = _REGISTRY.get(spec.name)
-        if existing is not None and not existing.placeholder:
-            if spec.placeholder:
-                return handler
-            if _qualified(existing.handler) != _qualified(handler):
-                raise ValueError(f"/case {spec.name} is registered twice")
+        if existing is not None and _qualified(existing.handler) != _qualified(handler):
+            raise ValueError(f"/case {spec.name} is registered twice")
         _REGISTRY[spec.name] = spec
         return handler
 

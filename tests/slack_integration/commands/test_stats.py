@@ -67,4 +67,3 @@ def test_stats_and_export_run_after_the_ack():
         spec = subcommand_get(name)
         assert spec is not None
         assert spec.after_ack is True
-        assert spec.placeholder is False
