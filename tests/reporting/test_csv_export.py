@@ -5,13 +5,17 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 
 from reporting.csv_export import (
     HEADER,
     ORIGINAL_COLUMNS,
+    _row,
+    _values_queryset,
     csv_write,
     export_filename,
     export_queryset,
+    export_rows,
     neutralise,
 )
 from reporting.periods import Period
@@ -155,3 +159,19 @@ def test_each_row_is_reported_in_a_bounded_number_of_queries(django_assert_max_n
 def test_filename_is_utc():
     moment = datetime(2024, 6, 12, 14, 5, 9, tzinfo=UTC)
     assert export_filename(moment) == "case-export-2024-06-12T14-05-09.csv"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the cells are written in SQL only on PostgreSQL")
+def test_cells_written_by_postgresql_match_the_python_formatting():
+    odd = timedelta(microseconds=999_999)
+    case(opened=hours(5) + odd, by="-U_A", title="=SUM(A1)", escalated=hours(4.5) - odd,
+         commander="@U_B", resolved=hours(3) + odd, resolved_by="+U_C", closed=hours(1),
+         evidence=(("U_D", hours(4)), ("U_D", hours(3.5))))
+    case(opened=hours(2), closed=hours(3), title="\tclosed before it opened")  # a negative duration
+    case(opened=timedelta(seconds=54), title="\rexactly 0.015 hours")
+    case(opened=hours(1), status="failed", title="@failed")
+    reference = [_row(values, NOW) for values in _values_queryset(export_queryset())]
+    assert [list(row) for row in export_rows(export_queryset(), now=NOW)] == reference
+    hours_by_title = {row[1]: row[9] for row in reference}
+    assert hours_by_title["'\tclosed before it opened"] == "'-1.00"
+    assert hours_by_title["'\rexactly 0.015 hours"] == "0.01"  # as Python rounds 0.015
