@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from investigations.effects import Effect
 from investigations.models import Incident, Investigation, OutboxMessage
@@ -83,3 +83,35 @@ def incident_pagerduty_status(*, investigation: Investigation) -> PagerDutyStatu
         attempts=in_flight.attempts,
         next_attempt_at=in_flight.next_attempt_at,
     )
+
+
+@dataclass(frozen=True)
+class FailedDelivery:
+    """A side effect that failed for good, for `/case status` and the admin."""
+
+    kind: str
+    reason: str
+    failed_at: datetime | None
+
+
+def outbox_failures_for(*, investigation: Investigation) -> list[FailedDelivery]:
+    """Deliveries of this investigation that failed for good, oldest first.
+
+    PagerDuty's are left out (the page's own status says so), and so is a
+    failure a later delivery of the same kind made good (an announcement
+    redrawn since, a retry from the admin).
+    """
+    made_good = OutboxMessage.objects.filter(
+        investigation_id=OuterRef("investigation_id"),
+        kind=OuterRef("kind"),
+        id__gt=OuterRef("id"),
+        status=OutboxMessage.Status.DELIVERED,
+    )
+    rows = (
+        OutboxMessage.objects.filter(investigation=investigation, status=OutboxMessage.Status.FAILED)
+        .exclude(kind__in=(Effect.PAGERDUTY_TRIGGER, Effect.PAGERDUTY_RESOLVE))
+        .exclude(Exists(made_good))
+        .order_by("id")
+    )
+    return [FailedDelivery(kind=row.kind, reason=row.last_error, failed_at=row.failed_at)
+            for row in rows]

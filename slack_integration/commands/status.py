@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from investigations.selectors import incident_pagerduty_status
+from investigations.selectors import incident_pagerduty_status, outbox_failures_for
 from slack_integration.blocks.status import status_message
 from slack_integration.commands.registry import CommandContext, CommandRefused, Reply, subcommand
 
@@ -21,5 +21,6 @@ def show_status(ctx: CommandContext) -> Reply:
         investigation,
         pagerduty=incident_pagerduty_status(investigation=investigation),
         now=timezone.now(),
+        failures=outbox_failures_for(investigation=investigation),
     )
     return Reply.ephemeral(content["text"], *content["blocks"])

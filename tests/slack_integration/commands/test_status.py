@@ -5,8 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from investigations import services
 from investigations.models import Investigation
+from investigations.selectors import FailedDelivery
+from slack_integration.blocks.status import FAILURES_SHOWN, status_message
 from tests import factories
+from tests.slack_integration.cases import case_opened_in_slack, deliver_pending
 from tests.slack_integration.conftest import reply_of, text_of
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +54,49 @@ def test_status_of_a_closed_investigation_stops_the_clock(slack):
     text = status_in(slack, investigation.channel_id)
     assert "📁 Closed" in text
     assert "*Open for:*\n2d (closed)" in text
+
+
+def test_status_shows_a_page_pagerduty_refused_with_its_reason(slack, fake_pagerduty):
+    fake_pagerduty.fail(400, body={"status": "invalid event", "message": "Event object is invalid"})
+    case = case_opened_in_slack(slack.fake)
+    services.investigation_escalate(investigation_id=case.pk, actor="U0BOB00001")
+    deliver_pending()
+    text = status_in(slack, case.channel_id)
+    assert (
+        "*PagerDuty:*\nFailed: PagerDuty answered 400: invalid event: Event object is invalid"
+        in text
+    )
+
+
+def test_status_lists_deliveries_that_failed_for_good_with_the_reason(slack, settings):
+    settings.INCIDENT_RESPONSE_GROUP_ID = "S0NOSUCH01"
+    case = case_opened_in_slack(slack.fake)
+    services.investigation_escalate(investigation_id=case.pk, actor="U0BOB00001")
+    slack.fake.fail("chat.update", "message_not_found")
+    deliver_pending()
+    text = status_in(slack, case.channel_id)
+    assert "⚠️ *Not delivered* (an admin can retry these from the outbox):" in text
+    assert "• Inviting the response group: usergroups.users.list: no_such_subteam" in text
+    assert "• Updating the announcement and topic: chat.update: message_not_found" in text
+
+
+def test_a_failure_made_good_since_is_no_longer_listed(slack):
+    case = case_opened_in_slack(slack.fake)
+    services.investigation_escalate(investigation_id=case.pk, actor="U0BOB00001")
+    slack.fake.fail("chat.update", "message_not_found")
+    deliver_pending()
+    assert "Not delivered" in status_in(slack, case.channel_id)
+    services.incident_resolve(investigation_id=case.pk, actor="U0BOB00001")
+    deliver_pending()  # the next refresh redraws the announcement
+    assert "Not delivered" not in status_in(slack, case.channel_id)
+
+
+def test_the_not_delivered_list_is_bounded():
+    failures = [FailedDelivery(kind=f"slack.kind_{n}", reason="<!channel>", failed_at=None)
+                for n in range(FAILURES_SHOWN + 2)]
+    investigation = factories.investigation_opened()
+    content = status_message(investigation, pagerduty=None, now=timezone.now(), failures=failures)
+    text = text_of(content)
+    assert text.count("• slack.kind_") == FAILURES_SHOWN
+    assert "• …and 2 more" in text
+    assert "<!channel>" not in text
