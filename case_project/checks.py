@@ -1,9 +1,38 @@
-"""System checks for the project's own settings."""
+"""System checks for the project's own settings, and the level of an integration's."""
 
+import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import CheckMessage, Error, Warning, register
+
+# The commands that serve Slack and PagerDuty (or exist to report on them):
+# there a problem with an integration's settings is an Error that stops them.
+INTEGRATION_COMMANDS = frozenset(
+    {"check", "runserver", "case_run", "slack_socket_mode", "slack_doctor"}
+)
+
+
+def running_command() -> str | None:
+    """The manage.py (or django-admin) subcommand this process runs, else None."""
+    if len(sys.argv) < 2:
+        return None
+    program = Path(sys.argv[0])
+    if program.name in {"manage.py", "django-admin"} or (
+        program.name == "__main__.py" and program.parent.name == "django"
+    ):
+        return sys.argv[1]
+    return None
+
+
+def integration_problem(msg: str, *, hint: str, id: str) -> CheckMessage:
+    """An Error under `manage.py check` and the commands that need the integration;
+    a Warning, shown but not stopping it, for any other command (migrate,
+    createsuperuser, export_cases…), which does not need Slack or PagerDuty."""
+    command = running_command()
+    level = Error if command is None or command in INTEGRATION_COMMANDS else Warning
+    return level(msg, hint=hint, id=id)
 
 
 @register()

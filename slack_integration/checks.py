@@ -1,13 +1,17 @@
 """System checks for the Slack settings: presence and prefixes, nothing stricter.
 
-Errors only when Slack is enabled (bot token and signing secret both set);
-when only one of the two is set, a warning says Slack stays off and why.
+Errors only when Slack is enabled (bot token and signing secret both set),
+and only for `manage.py check` and the commands that serve Slack; any other
+command (migrate, export_cases…) shows them as warnings and still runs.
+When only one of the two is set, a warning says Slack stays off and why.
 """
 
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning, register
+from django.core.checks import CheckMessage, Warning, register
+
+from case_project.checks import integration_problem
 
 HINT_MANIFEST = "See the README, \"Connect to Slack\"."
 
@@ -30,20 +34,20 @@ def check_slack_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
         return []
     problems: list[CheckMessage] = []
     if not settings.ISSUES_CHANNEL_ID:
-        problems.append(Error(
+        problems.append(integration_problem(
             "ISSUES_CHANNEL_ID is not set: new investigations have nowhere to be announced.",
             hint="Set it to the channel id (C…) where Case announces investigations.",
             id="slack_integration.E001",
         ))
     if not bot_token.startswith("xoxb-"):
-        problems.append(Error(
+        problems.append(integration_problem(
             "SLACK_BOT_TOKEN does not start with 'xoxb-'.",
             hint="Use the Bot User OAuth Token from the app's 'OAuth & Permissions' page.",
             id="slack_integration.E002",
         ))
     app_token = settings.SLACK_APP_TOKEN
     if app_token and not app_token.startswith("xapp-"):
-        problems.append(Error(
+        problems.append(integration_problem(
             "SLACK_APP_TOKEN does not start with 'xapp-'.",
             hint="Use an app-level token with the connections:write scope "
                  "('Basic Information' → 'App-Level Tokens'); only Socket Mode needs it.",

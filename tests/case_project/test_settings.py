@@ -77,3 +77,31 @@ def test_no_broker_means_explicitly_eager_tasks():
     assert settings_value(
         "__import__('case_project.celery').celery.app.conf.broker_url", CELERY_BROKER_URL=""
     ) == "memory://"
+
+
+def test_check_lists_every_configuration_problem_at_once_with_ids_and_hints():
+    result = run_manage(
+        "check", DEBUG="false", DJANGO_SECRET_KEY="", DATABASE_URL="mysql://u@localhost/x",
+        SLACK_BOT_TOKEN="xoxp-user-token", SLACK_SIGNING_SECRET="s", SLACK_APP_TOKEN="nope",
+        ISSUES_CHANNEL_ID="", PAGERDUTY_ROUTING_KEY="short",
+    )
+    assert result.returncode != 0
+    for check_id in ("case.E001", "case.E002", "slack_integration.E001",
+                     "slack_integration.E002", "slack_integration.E003", "pagerduty.E001"):
+        assert f"({check_id})" in result.stderr
+    assert result.stderr.count("HINT:") >= 6
+    assert "Traceback" not in result.stderr
+
+
+def test_a_command_that_does_not_need_slack_runs_with_slack_misconfigured(tmp_path):
+    broken = {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+              "SLACK_BOT_TOKEN": "not-a-bot-token", "SLACK_SIGNING_SECRET": "s",
+              "ISSUES_CHANNEL_ID": "", "PAGERDUTY_ROUTING_KEY": "short"}
+    migrated = run_manage("migrate", "--noinput", **broken)
+    assert migrated.returncode == 0, migrated.stderr
+    # The problems are still shown, as warnings.
+    assert "(slack_integration.E001)" in migrated.stdout + migrated.stderr
+    exported = run_manage("export_cases", "--output", str(tmp_path / "cases.csv"), **broken)
+    assert exported.returncode == 0, exported.stderr
+    # Where Slack is served, or asked about, they stop the command.
+    assert run_manage("check", **broken).returncode != 0
