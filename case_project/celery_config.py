@@ -43,6 +43,12 @@ beat_schedule = {
         "schedule": settings.SLACK_HEALTH_CHECK_INTERVAL,
         "options": {"expires": settings.SLACK_HEALTH_CHECK_INTERVAL},
     },
+    # All-time report figures, so /case stats and the dashboard need not scan history.
+    "reporting-all-time-snapshot": {
+        "task": "reporting.refresh_all_time_snapshot",
+        "schedule": settings.REPORTING_SNAPSHOT_INTERVAL,
+        "options": {"expires": settings.REPORTING_SNAPSHOT_INTERVAL},
+    },
 }
 # Keep Django's LOGGING (stdout, one line, secrets redacted) in workers and beat.
 worker_hijack_root_logger = False

@@ -196,3 +196,10 @@ OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
 HOUSEKEEPING_INTERVAL = env.float("HOUSEKEEPING_INTERVAL", default=3600.0)
 # How often a worker asks Slack whether the installation still works.
 SLACK_HEALTH_CHECK_INTERVAL = env.float("SLACK_HEALTH_CHECK_INTERVAL", default=300.0)
+
+# Reporting: how often beat recomputes the all-time figures (a full scan of
+# history), and how old they may be before a report computes them live.
+REPORTING_SNAPSHOT_INTERVAL = env.float("REPORTING_SNAPSHOT_INTERVAL", default=300.0)
+REPORTING_SNAPSHOT_MAX_AGE = env.float(
+    "REPORTING_SNAPSHOT_MAX_AGE", default=3 * REPORTING_SNAPSHOT_INTERVAL
+)

@@ -19,6 +19,7 @@ from reporting.metrics import (
     DurationStats,
     Report,
     Week,
+    all_time_note,
     metrics_report,
     weekly_series,
 )
@@ -150,6 +151,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         "presets": PRESETS,
         "report": report,
         "has_data": report.has_data,
+        "all_time_note": all_time_note(report),
         "escalation_rate_label": ESCALATION_RATE_LABEL,
         "escalation_rate": format_rate(activity.escalation_rate),
         "investigation_time": format_duration(activity.investigation_time),

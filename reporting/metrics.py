@@ -14,24 +14,41 @@ left out of every count.
 Durations are bucketed by when they *ended* in a range: time to resolve by
 `resolved_at`, time to close by `closed_at`, time to escalate by
 `escalated_at`.
+
+All-time figures at scale: aggregating the whole history took 2.3 s at a
+million investigations (full scans, and sorting every duration for the
+medians), so a beat task (`reporting.tasks`) stores the all-time report in
+`AllTimeSnapshot` every REPORTING_SNAPSHOT_INTERVAL seconds. A report uses
+it, and says so (`Report.all_time_as_of`), when it is at most
+REPORTING_SNAPSHOT_MAX_AGE old; otherwise the all-time figures are computed
+live, as they were. The figures for the report's range and the current
+counts are always live: with a snapshot their queries read only the rows
+opened, closed, escalated or resolved in the range, and the open ones,
+through indexes. Either way the number of queries is fixed: one snapshot
+lookup, then two aggregates and four team queries, or, for an all-time
+report answered by the snapshot, one query for the current counts.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Avg, Count, DateTimeField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncWeek
 
 from investigations.models import Evidence, Incident, Investigation
 from reporting.expressions import Median, Seconds, median_in_sql
+from reporting.models import AllTimeSnapshot
 from reporting.periods import Period
 
 ESCALATION_RATE_LABEL = "Escalation rate (share of investigations opened in the range that were escalated)"
 
 _NOT_COUNTED = (Investigation.Status.PENDING, Investigation.Status.FAILED)
 COUNTED = ~Q(status__in=_NOT_COUNTED)
+_OPEN = (Investigation.Status.INVESTIGATING, Investigation.Status.ESCALATED)
+SNAPSHOT_NAME = "all_time"
 
 
 # -- results -----------------------------------------------------------------
@@ -97,6 +114,9 @@ class Report:
     durations: Durations
     durations_all_time: Durations
     team: list[PersonStats] = field(default_factory=list)
+    # When the all-time figures come from the background snapshot, its time;
+    # None when they were computed live for this report.
+    all_time_as_of: datetime | None = None
 
     @property
     def has_data(self) -> bool:
@@ -224,11 +244,18 @@ def _durations(row: dict[str, Any], scope: str) -> Durations:
 
 
 def _investigation_figures(period: Period, now: datetime, scopes: dict[str, Period]) -> dict:
-    """Current counts, range activity and time to close: one query."""
+    """Current counts, range activity and time to close: one query.
+
+    Without an all-time scope only the rows that can count are read: the open
+    ones and those opened or closed in the range (indexes on each).
+    """
     opened_in_range = within("opened_at", period)
+    closed_in_range = Q(closed_at__isnull=False) & within("closed_at", period)
     open_until_now = Coalesce("closed_at", Value(now, output_field=DateTimeField()))
     escalated = Investigation.Status.ESCALATED
     queryset = Investigation.objects.filter(COUNTED)
+    if "all" not in scopes and not period.is_all_time:
+        queryset = queryset.filter(Q(status__in=_OPEN) | opened_in_range | closed_in_range)
     row = queryset.aggregate(
         investigating=Count("pk", filter=Q(status=Investigation.Status.INVESTIGATING)),
         incidents_active=Count(
@@ -239,7 +266,7 @@ def _investigation_figures(period: Period, now: datetime, scopes: dict[str, Peri
         ),
         opened=Count("pk", filter=_where(opened_in_range)),
         escalated_of_opened=Count("pk", filter=opened_in_range & Q(incident__isnull=False)),
-        closed=Count("pk", filter=Q(closed_at__isnull=False) & within("closed_at", period)),
+        closed=Count("pk", filter=closed_in_range),
         investigation_seconds=Sum(Seconds(open_until_now, "opened_at"), filter=_where(opened_in_range)),
         **_measure_aggregates(_TIME_TO_CLOSE, scopes),
     )
@@ -253,6 +280,9 @@ def _incident_figures(period: Period, now: datetime, scopes: dict[str, Period]) 
     open_until_now = Coalesce("resolved_at", Value(now, output_field=DateTimeField()))
     # Only active or closed investigations can have an incident: no COUNTED join.
     queryset = Incident.objects.all()
+    if "all" not in scopes and not period.is_all_time:
+        resolved_in_range = Q(resolved_at__isnull=False) & within("resolved_at", period)
+        queryset = queryset.filter(within("escalated_at", period) | resolved_in_range)
     row = queryset.aggregate(
         incidents_declared=Count("pk", filter=escalated_in_range),
         incident_seconds=Sum(Seconds(open_until_now, "escalated_at"), filter=escalated_in_range),
@@ -269,11 +299,34 @@ def metrics_report(
 ) -> Report:
     """Every figure for `period` (default: the rolling last 7 days) and all time.
 
-    `team_limit` keeps the most active people only (all when None).
+    `team_limit` keeps the most active people only (all when None). All-time
+    figures come from the background snapshot when it is fresh (see the
+    module's docstring); `all_time_as_of` then says when they were computed.
     """
     now = now or datetime.now(tz=UTC)
     period = period or Period.last(now=now)
-    scopes = {"range": period, "all": Period()}
+    snapshot = all_time_snapshot_get(now=now)
+    if snapshot is None:
+        return _live_report(period, now, team_limit, scopes={"range": period, "all": Period()})
+    if period.is_all_time:
+        return replace(
+            snapshot,
+            now=now,
+            current=_current_counts(),
+            team=snapshot.team if team_limit is None else snapshot.team[:team_limit],
+        )
+    report = _live_report(period, now, team_limit, scopes={"range": period})
+    return replace(
+        report,
+        durations_all_time=snapshot.durations_all_time,
+        all_time_as_of=snapshot.all_time_as_of,
+    )
+
+
+def _live_report(
+    period: Period, now: datetime, team_limit: int | None, *, scopes: dict[str, Period]
+) -> Report:
+    """Every figure computed now; all-time durations only when `scopes` has "all"."""
     investigations = _investigation_figures(period, now, scopes)
     incidents = _incident_figures(period, now, scopes)
     row = {**investigations, **incidents}
@@ -294,8 +347,113 @@ def metrics_report(
             incident_time=timedelta(seconds=row["incident_seconds"] or 0),
         ),
         durations=_durations(row, "range"),
-        durations_all_time=_durations(row, "all"),
+        durations_all_time=_durations(row, "all" if "all" in scopes else "range"),
         team=team_performance(period=period, limit=team_limit),
+    )
+
+
+def _current_counts() -> CurrentCounts:
+    """What is open now: one query over the open investigations only."""
+    escalated = Q(status=Investigation.Status.ESCALATED)
+    row = Investigation.objects.filter(status__in=_OPEN).aggregate(
+        investigating=Count("pk", filter=Q(status=Investigation.Status.INVESTIGATING)),
+        incidents_active=Count("pk", filter=escalated & Q(incident__resolved_at__isnull=True)),
+        incidents_resolved_not_closed=Count(
+            "pk", filter=escalated & Q(incident__resolved_at__isnull=False)
+        ),
+    )
+    return CurrentCounts(**row)
+
+
+# -- the all-time snapshot ---------------------------------------------------
+
+
+def all_time_note(report: Report) -> str:
+    """What to show beside figures taken from the snapshot ("" when all are live)."""
+    if report.all_time_as_of is None:
+        return ""
+    every = max(1, round(settings.REPORTING_SNAPSHOT_INTERVAL / 60))
+    return (
+        f"All-time figures as of {report.all_time_as_of.astimezone(UTC):%Y-%m-%d %H:%M} UTC "
+        f"(recomputed every {every} min)"
+    )
+
+
+def all_time_snapshot_refresh(*, now: datetime | None = None) -> Report:
+    """Compute the all-time report (a full scan: seconds at a million) and store it."""
+    now = now or datetime.now(tz=UTC)
+    all_time = Period()
+    report = _live_report(all_time, now, None, scopes={"range": all_time, "all": all_time})
+    AllTimeSnapshot.objects.update_or_create(
+        name=SNAPSHOT_NAME,
+        defaults={"computed_at": now, "figures": _figures_to_json(report)},
+    )
+    return replace(report, all_time_as_of=now)
+
+
+def all_time_snapshot_get(*, now: datetime) -> Report | None:
+    """The stored all-time report if computed at most REPORTING_SNAPSHOT_MAX_AGE before `now`."""
+    oldest = now - timedelta(seconds=settings.REPORTING_SNAPSHOT_MAX_AGE)
+    stored = AllTimeSnapshot.objects.filter(
+        name=SNAPSHOT_NAME, computed_at__gte=oldest, computed_at__lte=now
+    ).first()
+    return None if stored is None else _figures_from_json(stored.figures, stored.computed_at)
+
+
+def _figures_to_json(report: Report) -> dict[str, Any]:
+    def seconds(value: timedelta | None) -> float | None:
+        return None if value is None else value.total_seconds()
+
+    def durations(value: Durations) -> dict[str, Any]:
+        return {
+            name: {"count": stats.count, "mean": seconds(stats.mean), "median": seconds(stats.median)}
+            for name, stats in vars(value).items()
+        }
+
+    activity = report.activity
+    return {
+        "current": asdict(report.current),
+        "activity": {
+            "opened": activity.opened,
+            "incidents_declared": activity.incidents_declared,
+            "escalated_of_opened": activity.escalated_of_opened,
+            "closed": activity.closed,
+            "investigation_time": seconds(activity.investigation_time),
+            "incident_time": seconds(activity.incident_time),
+        },
+        "durations": durations(report.durations_all_time),
+        "team": [asdict(person) | {"mttr_mean": seconds(person.mttr_mean)} for person in report.team],
+    }
+
+
+def _figures_from_json(figures: dict[str, Any], computed_at: datetime) -> Report:
+    durations = Durations(
+        **{
+            name: DurationStats(
+                count=stats["count"], mean=_seconds(stats["mean"]), median=_seconds(stats["median"])
+            )
+            for name, stats in figures["durations"].items()
+        }
+    )
+    activity = figures["activity"]
+    return Report(
+        now=computed_at,
+        period=Period(),
+        current=CurrentCounts(**figures["current"]),
+        activity=Activity(
+            **activity
+            | {
+                "investigation_time": timedelta(seconds=activity["investigation_time"]),
+                "incident_time": timedelta(seconds=activity["incident_time"]),
+            }
+        ),
+        durations=durations,
+        durations_all_time=durations,
+        team=[
+            PersonStats(**person | {"mttr_mean": _seconds(person["mttr_mean"])})
+            for person in figures["team"]
+        ],
+        all_time_as_of=computed_at,
     )
 
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from reporting.formatting import format_rate
-from reporting.metrics import Activity, DurationStats, PersonStats, Report
+from reporting.metrics import Activity, DurationStats, PersonStats, Report, all_time_note
 from slack_integration.blocks.base import (
     context,
     date,
@@ -63,8 +63,10 @@ def _person_line(person: PersonStats) -> str:
 
 def stats_message(report: Report, *, label: str) -> dict[str, Any]:
     """The dashboard for `report`'s range (`label`, e.g. "Last 7 days") and all time."""
+    snapshot = all_time_note(report)
     updated = context(
         f"Updated {date(report.now)} · pending and failed investigations are not counted"
+        + (f" · {snapshot}" if snapshot else "")
     )
     title = header("📊 Operational Dashboard")
     if not report.has_data:

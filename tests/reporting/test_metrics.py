@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -10,11 +11,14 @@ from reporting.metrics import (
     ESCALATION_RATE_LABEL,
     CurrentCounts,
     DurationStats,
+    all_time_note,
+    all_time_snapshot_refresh,
     metrics_report,
     team_performance,
     weekly_series,
 )
 from reporting.periods import Period
+from reporting.tasks import refresh_all_time_snapshot_task
 from tests.reporting.history import NOW, case, hours, many
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +184,75 @@ def test_query_count_does_not_grow_with_history():
     many(990, start=10)
     with_1000 = _queries_for_everything()
     assert with_10 == with_1000
-    # Two reports of (2 aggregates + 4 team queries + medians where SQL lacks
-    # them) and three weekly GROUP BYs.
-    per_report = 6 if connection.vendor == "postgresql" else 12
+    # Two reports of (the snapshot lookup + 2 aggregates + 4 team queries +
+    # medians where SQL lacks them) and three weekly GROUP BYs.
+    per_report = 7 if connection.vendor == "postgresql" else 13
     assert with_1000 == 2 * per_report + 3
+
+
+def _history_for_the_snapshot() -> None:
+    case(opened=hours(30 * 24), escalated=hours(30 * 24 - 1), resolved=hours(30 * 24 - 3),
+         closed=hours(29 * 24), by="U_OLD", commander="U_OLD")
+    case(opened=hours(5), escalated=hours(4), resolved=hours(2), closed=hours(1), by="U_NEW")
+    case(opened=hours(2), by="U_NEW")
+
+
+def test_snapshot_holds_the_same_all_time_figures_as_a_live_report():
+    _history_for_the_snapshot()
+    live = metrics_report(period=Period(), now=NOW)
+    stored = all_time_snapshot_refresh(now=NOW)
+    answered = metrics_report(period=Period(), now=NOW + timedelta(minutes=1))
+    assert live.all_time_as_of is None
+    assert answered.all_time_as_of == stored.all_time_as_of == NOW
+    assert answered.activity == live.activity
+    assert answered.durations == answered.durations_all_time == live.durations_all_time
+    assert answered.team == live.team
+    assert answered.current == live.current
+
+
+def test_with_a_snapshot_the_range_and_current_counts_stay_live():
+    _history_for_the_snapshot()
+    all_time_snapshot_refresh(now=NOW - timedelta(minutes=1))
+    case(opened=hours(1), escalated=timedelta(minutes=30), by="U_LATE")  # after the snapshot
+    result = report()
+    live = metrics_report(period=LAST_7_DAYS, now=NOW + timedelta(days=365))  # no snapshot: live
+    assert result.all_time_as_of == NOW - timedelta(minutes=1)
+    assert result.activity.opened == 3
+    assert result.current == CurrentCounts(investigating=1, incidents_active=1,
+                                           incidents_resolved_not_closed=0)
+    assert "U_LATE" in {person.user_id for person in result.team}
+    # All-time durations as of the snapshot: the late escalation is not in them yet.
+    assert result.durations_all_time.time_to_escalate.count == 2
+    assert live.durations_all_time.time_to_escalate.count == 3
+
+
+def test_a_stale_or_future_snapshot_is_ignored():
+    _history_for_the_snapshot()
+    all_time_snapshot_refresh(now=NOW - timedelta(seconds=settings.REPORTING_SNAPSHOT_MAX_AGE + 1))
+    assert report().all_time_as_of is None
+    all_time_snapshot_refresh(now=NOW + timedelta(minutes=1))
+    assert report().all_time_as_of is None
+
+
+def test_with_a_snapshot_queries_stay_few_and_constant():
+    many(10)
+    all_time_snapshot_refresh(now=NOW)
+    with CaptureQueriesContext(connection) as queries:
+        metrics_report(period=LAST_7_DAYS, now=NOW)
+    with CaptureQueriesContext(connection) as all_time:
+        metrics_report(period=Period(), now=NOW)
+    # The snapshot lookup + 2 range aggregates + 4 team queries (+ SQLite's medians);
+    # all time: the lookup and the current counts.
+    assert len(queries) == (7 if connection.vendor == "postgresql" else 10)
+    assert len(all_time) == 2
+
+
+def test_the_note_says_the_all_time_figures_come_from_the_snapshot_and_when():
+    _history_for_the_snapshot()
+    assert all_time_note(report()) == ""
+    refresh_all_time_snapshot_task.apply()  # the beat task, run eagerly
+    answered = metrics_report(period=LAST_7_DAYS, now=datetime.now(tz=UTC))
+    assert answered.all_time_as_of is not None
+    assert all_time_note(answered).startswith(
+        f"All-time figures as of {answered.all_time_as_of:%Y-%m-%d %H:%M} UTC (recomputed every"
+    )
