@@ -1,6 +1,6 @@
 """A loopback fake of Slack's Web API, holding one workspace's state.
 
-A threaded `http.server` on 127.0.0.1, port 0. The real `slack_sdk` client
+A loopback server (`case_project.loopback`). The real `slack_sdk` client
 talks to it over HTTP (point SLACK_API_BASE_URL at `fake.api_url`). It keeps
 users, user groups, channels, members, topics, archive flags, messages,
 permalinks, DMs, uploaded files and views; it answers like Slack
@@ -18,9 +18,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
+
+from case_project.loopback import LoopbackHandler, LoopbackServer
 
 BOT_TOKEN = "xoxb-fake-bot-token"  # noqa: S105  (the fake's own token)
 SIGNING_SECRET = "fake-signing-secret"  # noqa: S105  (a test fixture's secret)
@@ -76,32 +77,22 @@ class FakeSlack:
         self._ids = itertools.count(1)
         self._ts = itertools.count(1)
         self.add_user(BOT_USER_ID, name="case", is_bot=True)
-        self.server: ThreadingHTTPServer | None = None
-        self.thread: threading.Thread | None = None
+        self.server: LoopbackServer | None = None
 
     # --- lifecycle -------------------------------------------------------
     def start(self) -> "FakeSlack":
-        handler = type("Handler", (_Handler,), {"fake": self})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.server.daemon_threads = True
-        # A short poll interval: shutdown() waits up to one interval.
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
+        self.server = LoopbackServer(_Handler, fake=self)
         return self
 
     def stop(self) -> None:
         if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
+            self.server.stop()
 
     @property
     def base_url(self) -> str:
         if self.server is None:
             raise RuntimeError("start() the fake first")
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self.server.origin
 
     @property
     def api_url(self) -> str:
@@ -540,26 +531,21 @@ SCOPES_GRANTED = [
 ]
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     fake: FakeSlack
-    protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep test output quiet."""
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+    def do_POST(self) -> None:  # noqa: N802  (http.server calls it by this name)
+        raw = self.body()
         if self.path.startswith("/api/"):
             self._api(self.path[len("/api/"):].split("?")[0], raw)
         elif self.path.startswith("/response/"):
             answer = self.fake.record_response(self.path, json.loads(raw or b"{}"))
-            self._send(200 if answer == "ok" else 404, {}, answer.encode(), "text/plain")
+            self.reply(200 if answer == "ok" else 404, answer.encode(), content_type="text/plain")
         elif self.path.startswith("/upload/"):
             stored = self.fake.store_upload(self.path.rsplit("/", 1)[1], raw)
-            self._send(200 if stored else 404, {}, b"OK", "text/plain")
+            self.reply(200 if stored else 404, b"OK", content_type="text/plain")
         else:
-            self._send(404, {}, b"not found", "text/plain")
+            self.reply(404, b"not found", content_type="text/plain")
 
     def _api(self, method: str, raw: bytes) -> None:
         content_type = self.headers.get("Content-Type", "")
@@ -570,16 +556,8 @@ class _Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ") if auth else params.pop("token", "")
         status, headers, body = self.fake.handle(method, params, token)
-        self._send(status, headers, json.dumps(body).encode(), "application/json")
-
-    def _send(self, status: int, headers: dict, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
+        self.reply(status, json.dumps(body).encode(), content_type="application/json",
+                   headers=headers)
 
 
 def seeded_workspace(latency: float = 0.0) -> FakeSlack:

@@ -1,6 +1,6 @@
 """A loopback fake of PagerDuty's Events API v2 that checks every event.
 
-A threaded `http.server` on 127.0.0.1, port 0; point PAGERDUTY_EVENTS_URL at
+A loopback server (`case_project.loopback`); point PAGERDUTY_EVENTS_URL at
 `fake.url`. Every POST is validated against the request-body schema of
 `/enqueue` in the official OpenAPI document (`../shared/pagerduty-events-v2/
 openapiv3.json`, `$ref`s resolved within it), plus the documented rules the
@@ -15,7 +15,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +23,8 @@ import jsonschema
 from jsonschema.protocols import Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
+
+from case_project.loopback import LoopbackHandler, LoopbackServer
 
 SPEC_PATH = (
     Path(__file__).resolve().parents[2] / ".." / "shared" / "pagerduty-events-v2" / "openapiv3.json"
@@ -125,29 +126,21 @@ class FakePagerDuty:
         self.received: list[Received] = []
         self.invalid: list[tuple[Any, list[str]]] = []
         self._script: list[Reply] = []
-        self.server: ThreadingHTTPServer | None = None
+        self.server: LoopbackServer | None = None
 
     # --- lifecycle -------------------------------------------------------
     def start(self) -> "FakePagerDuty":
-        handler = type("Handler", (_Handler,), {"fake": self})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.server.daemon_threads = True
-        # A short poll keeps stop() (which waits for one poll) fast.
-        threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+        self.server = LoopbackServer(_Handler, fake=self)
         return self
 
     def stop(self) -> None:
         if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
+            self.server.stop()
 
     @property
     def url(self) -> str:
         assert self.server is not None, "start() the fake first"
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}{ENQUEUE_PATH}"
+        return f"{self.server.origin}{ENQUEUE_PATH}"
 
     # --- scripting and inspection ----------------------------------------
     def script(self, *replies: Reply) -> None:
@@ -205,16 +198,11 @@ class FakePagerDuty:
         return reply, event
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(LoopbackHandler):
     fake: FakePagerDuty
-    protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:
-        """Keep test output quiet."""
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+    def do_POST(self) -> None:  # noqa: N802  (http.server calls it by this name)
+        raw = self.body()
         if self.path != ENQUEUE_PATH:
             self._send(404, {}, {"status": "not found", "message": self.path})
             return
@@ -225,14 +213,5 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(reply.status, reply.headers, reply.body or {})
 
     def _send(self, status: int, headers: dict[str, str], body: dict[str, Any]) -> None:
-        raw = json.dumps(body).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(raw)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (a timeout test)
+        self.reply(status, json.dumps(body).encode(), content_type="application/json",
+                   headers=headers)

@@ -1,16 +1,14 @@
 """Fixtures for the sandbox: a running sandbox, and a stand-in app behind /slack/events."""
 
-import contextlib
 import json
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
 
+from case_project.loopback import LoopbackHandler, LoopbackServer
 from slack_integration.sandbox.runtime import Sandbox, sandbox_register, sandbox_settings
 from slack_integration.sandbox.workspace import sandbox_workspace
 
@@ -36,42 +34,32 @@ class StandInApp:
 
     answer: Callable[[Received], dict | str | None] = lambda received: None
     received: list[Received] = field(default_factory=list)
-    server: ThreadingHTTPServer | None = None
+    server: LoopbackServer | None = None
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/slack/events"
+        return f"{self.server.origin}/slack/events"
+
+
+class _StandInHandler(LoopbackHandler):
+    app: StandInApp
+
+    def do_POST(self) -> None:  # noqa: N802  (http.server calls it by this name)
+        received = Received(self.path, dict(self.headers.items()), self.body().decode())
+        self.app.received.append(received)
+        reply = self.app.answer(received)
+        body = (json.dumps(reply) if isinstance(reply, dict) else reply or "").encode()
+        # A sandbox that gave up waiting, as Slack does, is no error for `reply`.
+        content_type = "application/json" if isinstance(reply, dict) else "text/plain"
+        self.reply(200, body, content_type=content_type)
 
 
 @pytest.fixture
 def stand_in_app() -> Iterator[StandInApp]:
     app = StandInApp()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:
-            """Quiet."""
-
-        def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-            received = Received(self.path, dict(self.headers.items()), raw)
-            app.received.append(received)
-            reply = app.answer(received)
-            body = (json.dumps(reply) if isinstance(reply, dict) else reply or "").encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json" if isinstance(reply, dict)
-                             else "text/plain")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            with contextlib.suppress(BrokenPipeError):  # the sandbox gave up, as Slack does
-                self.wfile.write(body)
-
-    app.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=app.server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
+    app.server = LoopbackServer(_StandInHandler, app=app)
     yield app
-    app.server.shutdown()
-    app.server.server_close()
+    app.server.stop()
 
 
 def start_sandbox(settings, events_url: str) -> Sandbox:
