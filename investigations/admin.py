@@ -65,7 +65,7 @@ class InvestigationAdmin(admin.ModelAdmin):
     list_filter = ("status", EscalatedFilter, "opened_at", "closed_at")
     search_fields = (
         "name", "title", "channel_id", "opened_by", "closed_by", "public_id",
-        "incident__commander",
+        "incident__commander", "incident__escalated_by", "incident__resolved_by",
     )
     date_hierarchy = "opened_at"
     readonly_fields = [f.name for f in Investigation._meta.fields]
@@ -81,8 +81,11 @@ class InvestigationAdmin(admin.ModelAdmin):
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
     list_display = ("investigation", "commander", "escalated_at", "resolved_at", "pagerduty_state")
-    list_filter = ("pagerduty_state", "escalated_at", "resolved_at")
-    search_fields = ("investigation__name", "commander", "escalated_by", "resolved_by")
+    list_filter = ("investigation__status", "pagerduty_state", "escalated_at", "resolved_at")
+    search_fields = (
+        "investigation__name", "investigation__title", "investigation__channel_id",
+        "commander", "escalated_by", "resolved_by",
+    )
     readonly_fields = [f.name for f in Incident._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -95,8 +98,11 @@ class IncidentAdmin(admin.ModelAdmin):
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
     list_display = ("investigation", "permalink", "source_channel_id", "added_by", "added_at")
-    list_filter = ("added_at",)
-    search_fields = ("investigation__name", "permalink", "source_channel_id", "added_by")
+    list_filter = ("investigation__status", "added_at")
+    search_fields = (
+        "investigation__name", "investigation__title", "investigation__channel_id",
+        "permalink", "source_channel_id", "added_by",
+    )
     readonly_fields = [f.name for f in Evidence._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -110,7 +116,9 @@ class EvidenceAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("at", "investigation", "action", "actor")
     list_filter = ("action", "at")
-    search_fields = ("investigation__name", "actor")
+    search_fields = (
+        "investigation__name", "investigation__title", "investigation__channel_id", "actor",
+    )
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -139,7 +147,10 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "next_attempt_at", "delivered_at",
     )
     list_filter = ("status", "kind", "created_at")
-    search_fields = ("idempotency_key", "investigation__name", "last_error")
+    search_fields = (
+        "idempotency_key", "investigation__name", "investigation__title",
+        "investigation__channel_id", "last_error",
+    )
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
     actions = [retry_deliveries]
 

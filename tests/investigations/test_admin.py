@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from investigations import outbox
-from investigations.models import AuditEvent, Investigation, OutboxMessage
+from investigations.models import AuditEvent, Evidence, Incident, Investigation, OutboxMessage
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +83,75 @@ def test_failed_delivery_can_be_retried_from_the_admin(staff_client, monkeypatch
 def test_non_staff_cannot_see_the_admin(client):
     response = client.get(reverse("admin:investigations_investigation_changelist"))
     assert response.status_code == 302
+
+
+
+MODELS = {
+    "investigation": Investigation, "incident": Incident, "evidence": Evidence,
+    "auditevent": AuditEvent, "outboxmessage": OutboxMessage,
+}
+
+
+def _investigation_id(row) -> int:
+    return row.pk if isinstance(row, Investigation) else row.investigation_id
+
+
+def _found(staff_client, model: str, params: dict) -> list:
+    response = staff_client.get(reverse(f"admin:investigations_{model}_changelist"), params)
+    assert response.status_code == 200, (model, params)  # a bad lookup redirects to ?e=1
+    return list(response.context["cl"].queryset)
+
+
+@pytest.mark.parametrize("model", list(MODELS))
+def test_every_model_is_searchable_by_name_title_channel_and_person(staff_client, model):
+    cases = {}
+    for n, (key, title) in enumerate((("WANTED", "Checkout latency"), ("OTHER0", "Search outage"))):
+        cases[key] = factories.investigation_resolved(
+            title=title, actor=f"U0{key}01", channel_id=f"C0{key}01"
+        )
+        factories.services.evidence_add(
+            investigation_id=cases[key].pk, actor=f"U0{key}01", source_channel_id="C0SOURCE01",
+            message_ts=f"{n}.5", permalink=f"https://example.slack.com/archives/C0SOURCE01/p{n}5",
+        )
+    wanted = cases["WANTED"]
+    queries = [wanted.name, "Checkout latency", "C0WANTED01"]
+    if model != "outboxmessage":  # outbox rows name no person
+        queries.append("U0WANTED01")
+    for query in queries:
+        found = _found(staff_client, model, {"q": query})
+        assert found, (model, query)
+        assert {_investigation_id(row) for row in found} == {wanted.pk}, (model, query)
+
+
+@pytest.mark.parametrize(
+    ("model", "params", "count"),
+    [("investigation", {"status__exact": "escalated"}, 1),
+     ("investigation", {"escalated": "no"}, 1),
+     ("investigation", {"opened_at__gte": "2000-01-01 00:00:00+00:00"}, 2),
+     ("investigation", {"closed_at__isnull": "True"}, 2),
+     ("incident", {"investigation__status__exact": "escalated"}, 1),
+     ("incident", {"resolved_at__isnull": "False"}, 1),
+     ("evidence", {"investigation__status__exact": "investigating"}, 0),
+     ("auditevent", {"action__exact": "resolved"}, 1)],
+)
+def test_filters_by_status_dates_and_escalation(staff_client, model, params, count):
+    factories.investigation_resolved()
+    factories.investigation_opened(title="quiet one")
+    assert len(_found(staff_client, model, params)) == count
+
+
+@pytest.mark.parametrize("model", list(MODELS))
+def test_no_row_of_the_audit_trail_can_be_deleted_in_the_admin(staff_client, model):
+    investigation = factories.investigation_resolved()
+    factories.services.evidence_add(
+        investigation_id=investigation.pk, actor="U4", source_channel_id="C9",
+        message_ts="1.5", permalink="https://example.slack.com/archives/C9/p15",
+    )
+    row = MODELS[model].objects.first()
+    changelist = reverse(f"admin:investigations_{model}_changelist")
+    delete = reverse(f"admin:investigations_{model}_delete", args=[row.pk])
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 403
+    staff_client.post(changelist, {"action": "delete_selected", "_selected_action": [row.pk],
+                                   "post": "yes"})
+    assert MODELS[model].objects.filter(pk=row.pk).exists()
+    assert "delete_selected" not in staff_client.get(changelist).content.decode()
