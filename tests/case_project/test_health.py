@@ -1,6 +1,11 @@
 """GET /healthz: the database, the broker, the outbox, pages, heartbeats, Slack; 503 only without a database."""
 
+import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -199,3 +204,21 @@ def test_a_part_that_cannot_be_read_is_reported_not_raised(client, monkeypatch):
 
 def test_health_is_never_cached(client):
     assert "no-cache" in client.get("/healthz")["Cache-Control"]
+
+
+def test_an_unreachable_postgresql_is_503_in_a_real_process():
+    """No mock: a process whose DATABASE_URL points at a port nothing listens on."""
+    code = (
+        "import django, json; django.setup(); from django.test import Client; "
+        "r = Client().get('/healthz'); print(r.status_code, json.dumps(r.json()['database']))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "DATABASE"))}
+    env.update(DJANGO_SETTINGS_MODULE="case_project.settings", DEBUG="true",
+               DATABASE_URL="postgres://postgres@127.0.0.1:9/case")
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], env=env,
+        capture_output=True, text=True, timeout=60, check=True,
+    )
+    status, database = result.stdout.strip().splitlines()[-1].split(" ", 1)
+    assert status == "503"
+    assert json.loads(database) == {"ok": False, "error": "OperationalError"}
