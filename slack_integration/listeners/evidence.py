@@ -11,7 +11,8 @@ the modal is the outcome: the confirmation, or a field error (already
 collected, closed in the meantime). The permalink comes from
 `chat.getPermalink` (right for threads and any workspace domain), asked with
 a short timeout; if Slack cannot answer in time the link is built from the
-workspace URL instead, which is right for every message but a thread reply.
+cached workspace URL instead (never a second Slack call before the ack),
+which is right for every message but a thread reply.
 """
 
 import json
@@ -44,7 +45,7 @@ from slack_integration.ids import COLLECT_EVIDENCE_SELECT_ACTION_ID as SELECT_AC
 from slack_integration.ids import COLLECT_EVIDENCE_SELECT_BLOCK_ID as SELECT_BLOCK_ID
 from slack_integration.ids import COLLECT_EVIDENCE_VIEW_CALLBACK_ID as VIEW_ID
 from slack_integration.responses import response_post
-from slack_integration.workspace import installation_cached, installation_identity
+from slack_integration.workspace import installation_cached
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ def _chosen(value: str) -> Investigation | None:
 
 
 def permalink_of(collected: CollectedMessage) -> str | None:
-    """Slack's permalink; else one built from the workspace URL; else None."""
+    """Slack's permalink; else one built from the cached workspace URL; else None."""
     try:
         answer = slack_client(timeout=PERMALINK_TIMEOUT_SECONDS).chat_getPermalink(
             channel=collected.channel_id, message_ts=collected.message_ts
@@ -143,11 +144,9 @@ def permalink_of(collected: CollectedMessage) -> str | None:
     except (SlackApiError, SlackClientError, OSError) as error:
         code = slack_error_code(error) if isinstance(error, SlackApiError) else repr(error)
         logger.warning("slack.permalink_failed channel=%s error=%s", collected.channel_id, code)
-    try:
-        installation = installation_cached() or installation_identity()
-    except (SlackApiError, SlackClientError, OSError):
-        return None
-    if not installation.url:
+    # auth.test now could take the rest of Slack's 3 s: only a cached URL will do.
+    installation = installation_cached()
+    if installation is None or not installation.url:
         return None
     ts = collected.message_ts.replace(".", "")
     return f"{installation.url.rstrip('/')}/archives/{collected.channel_id}/p{ts}"

@@ -4,14 +4,17 @@ import json
 import time
 
 import pytest
+from django.core.cache import cache
 
 from investigations import services
 from investigations.models import Evidence
+from slack_integration import workspace
 from slack_integration.fakes.requests import (
     block_suggestion_body,
     message_shortcut_body,
     view_submission_body,
 )
+from slack_integration.listeners.evidence import NO_PERMALINK
 from slack_integration.ratelimit import LIMIT
 from tests.slack_integration.cases import case_opened_in_slack, deliver_pending, posts_in
 from tests.slack_integration.conftest import reply_of, text_of
@@ -197,6 +200,25 @@ def test_a_slow_permalink_is_given_up_on_in_time_for_the_ack(slack, fake_slack):
     assert answer["response_action"] == "update"
     assert took < 2.9
     assert Evidence.objects.get().permalink.endswith(f"/archives/{GENERAL}/p1700000000000100")
+
+
+def test_without_a_cached_workspace_url_a_slow_permalink_is_refused_not_looked_up(
+    slack, fake_slack
+):
+    case = case_opened_in_slack(fake_slack)
+    shortcut(slack)
+    view = opened_view(fake_slack)
+    cache.delete(workspace._cache_key())  # expired: only auth.test could say the URL now
+    fake_slack.latency_by_method["chat.getPermalink"] = 2.5
+    auth_tests = len(fake_slack.calls_to("auth.test"))
+    started = time.perf_counter()
+    answer = submit(slack, view, str(case.public_id))
+    took = time.perf_counter() - started
+    assert answer == {"response_action": "errors",
+                      "errors": {"investigation_select": NO_PERMALINK}}
+    assert len(fake_slack.calls_to("auth.test")) == auth_tests  # no Slack call but the one
+    assert took < 2.9
+    assert not Evidence.objects.exists()
 
 
 def test_guests_cannot_collect_evidence(slack, fake_slack):
