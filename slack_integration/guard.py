@@ -89,10 +89,7 @@ def _classify(user: dict[str, Any], installation: Installation) -> tuple[str, st
         return "guest", GUEST
     if user.get("is_stranger"):
         return "stranger", STRANGER
-    same_team = user.get("team_id") == installation.team_id
-    enterprise = (user.get("enterprise_user") or {}).get("enterprise_id", "")
-    same_org = bool(installation.enterprise_id) and enterprise == installation.enterprise_id
-    if not (same_team or same_org):
+    if not installation.has_member(user):
         return "other_team", STRANGER
     return "", ""
 

@@ -7,7 +7,9 @@ so a reinstall with a new token is seen at once.
 """
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +30,13 @@ class Installation:
     def channel_url(self, channel_id: str) -> str:
         """A link to the channel that works in a browser."""
         return f"{self.url.rstrip('/')}/archives/{channel_id}" if self.url else ""
+
+    def has_member(self, person: Mapping[str, Any]) -> bool:
+        """Whether a users.info `user` is of this workspace or its Grid org."""
+        if person.get("team_id") == self.team_id:
+            return True
+        enterprise = (person.get("enterprise_user") or {}).get("enterprise_id", "")
+        return bool(self.enterprise_id) and enterprise == self.enterprise_id
 
 
 def _cache_key() -> str:

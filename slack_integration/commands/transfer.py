@@ -61,10 +61,7 @@ def _refusal_for(person: dict[str, Any], user_id: str) -> str:
         return f"{who} is a bot; the incident commander must be a person."
     if person.get("is_restricted") or person.get("is_ultra_restricted"):
         return f"{who} is a guest account; the incident commander must be a full member."
-    installation = installation_identity()
-    enterprise = (person.get("enterprise_user") or {}).get("enterprise_id", "")
-    same_org = bool(installation.enterprise_id) and enterprise == installation.enterprise_id
-    if person.get("is_stranger") or not (person.get("team_id") == installation.team_id or same_org):
+    if person.get("is_stranger") or not installation_identity().has_member(person):
         return f"{who} is from another organisation; the incident commander must be one of yours."
     return ""
 
