@@ -130,3 +130,13 @@ def test_the_quick_demo(slack, fake_slack, settings):
     assert ("escalated", ALICE) in actions
     assert ("resolved", ALICE) in actions
     assert ("closed", ALICE) in actions
+
+    # Every message Case posted, updated or answered has a plain `text` fallback
+    # (what notifications and screen readers show), not blocks alone.
+    with fake_slack.lock:
+        sent = [c.params for c in fake_slack.calls
+                if c.method in {"chat.postMessage", "chat.update"}]
+        answered = list(fake_slack.responses)
+    assert len(sent) >= 8
+    assert answered
+    assert all(message.get("text") for message in sent + answered)
