@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import jsonschema
@@ -82,3 +83,54 @@ def test_the_app_has_listeners_for_the_manifests_command_and_shortcut(slack, cap
     assert reply_of(slack.command("help"))["text"]
     assert slack.shortcut().status_code == 200
     assert "slack.unhandled_request" not in caplog.text
+
+
+# The bot scope Slack's documentation requires for each Web API method Case
+# may call ("" = none). A method missing here fails the test below: look its
+# scope up at https://api.slack.com/methods before adding it.
+METHOD_SCOPES = {
+    "auth_test": "",
+    "chat_getPermalink": "",
+    "chat_postMessage": "chat:write",
+    "chat_update": "chat:write",
+    "chat_delete": "chat:write",
+    "conversations_create": "channels:manage",
+    "conversations_archive": "channels:manage",
+    "conversations_join": "channels:join",
+    "conversations_invite": "channels:write.invites",
+    "conversations_setTopic": "channels:write.topic",
+    "conversations_info": "channels:read",
+    "conversations_members": "channels:read",
+    "conversations_open": "im:write",
+    "users_info": "users:read",
+    "usergroups_users_list": "usergroups:read",
+    "views_open": "",
+    "views_update": "",
+    "files_upload_v2": "files:write",
+}
+_API_CALL = re.compile(
+    r"\.((?:auth|chat|conversations|users|usergroups|views|files|team|reactions|pins|bots"
+    r"|apps|dnd|emoji|bookmarks|reminders|search|stars|admin)_[A-Za-z_0-9]+)\("
+)
+
+
+def methods_called() -> set[str]:
+    """Every Slack Web API method Case's own code calls (not the fakes or the sandbox)."""
+    package = ROOT / "slack_integration"
+    found: set[str] = set()
+    for path in package.rglob("*.py"):
+        if {"fakes", "sandbox"} & set(path.relative_to(package).parts):
+            continue
+        found |= set(_API_CALL.findall(path.read_text()))
+    return found
+
+
+def test_the_manifest_asks_for_exactly_the_scopes_the_code_calls_need():
+    called = methods_called()
+    assert {"chat_postMessage", "conversations_create", "users_info"} <= called
+    unknown = called - set(METHOD_SCOPES)
+    assert not unknown, f"add the scope these methods need to METHOD_SCOPES: {unknown}"
+    needed = {METHOD_SCOPES[method] for method in called} - {""}
+    needed.add("commands")  # the /case command and the Collect Evidence shortcut
+    for path in (HTTP, SOCKET):
+        assert set(load(path)["oauth_config"]["scopes"]["bot"]) == needed, path.name
