@@ -16,6 +16,12 @@ def test_help_lists_every_registered_subcommand_and_the_shortcut(slack):
         assert f"`/case {spec.usage.replace('<', '&lt;').replace('>', '&gt;')}`" in text
     assert "*Collect Evidence*" in text
     assert "Add to Investigation" not in text
+    # Complete: every subcommand of the original is registered (so listed), each for real.
+    assert {spec.name for spec in subcommands()} >= {
+        "open", "list", "status", "incident", "resolve", "transfer", "close", "stats",
+        "export", "help",
+    }
+    assert "coming soon" not in text.lower()
 
 
 def test_an_unknown_subcommand_points_to_help(slack):
