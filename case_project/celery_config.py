@@ -15,7 +15,11 @@ broker_connection_retry_on_startup = True
 broker_transport_options = {
     "visibility_timeout": settings.CELERY_VISIBILITY_TIMEOUT,
     "socket_connect_timeout": settings.CELERY_PUBLISH_TIMEOUT,
-    "socket_timeout": max(settings.CELERY_PUBLISH_TIMEOUT, 5.0),
+    # Also bounds each reply: a broker that accepts the connection but never
+    # answers (hung, failing over) must not hold a Slack ack past its 3 s.
+    # Consumers are not affected: kombu reads BRPOP only once its socket is
+    # readable, and checks those connections itself (health_check_interval).
+    "socket_timeout": settings.CELERY_PUBLISH_TIMEOUT,
     # A publish tries to connect once (kombu would retry for ~2 s): a request
     # must not wait on a dead broker, the outbox's sweeper re-sends instead.
     "max_retries": 0,
