@@ -2,7 +2,6 @@
 
 from investigations.services import investigation_close
 from slack_integration.blocks.closing import closed_reply
-from slack_integration.commands.incident import case_of
 from slack_integration.commands.registry import CommandContext, Reply, subcommand
 
 
@@ -13,5 +12,7 @@ from slack_integration.commands.registry import CommandContext, Reply, subcomman
     in_case_channel=True,
 )
 def close(ctx: CommandContext) -> Reply:
-    investigation = investigation_close(investigation_id=case_of(ctx), actor=ctx.command.user_id)
+    investigation = investigation_close(
+        investigation_id=ctx.case().pk, actor=ctx.command.user_id
+    )
     return Reply.ephemeral(closed_reply(investigation))

@@ -14,4 +14,4 @@ def help_entries() -> list[HelpEntry]:
 @subcommand("help", help="Show this help", usage="help")
 def show_help(ctx: CommandContext) -> Reply:
     content = help_message(help_entries())
-    return Reply.ephemeral(content["text"], *content["blocks"])
+    return Reply.of_message(content)

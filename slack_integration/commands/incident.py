@@ -7,14 +7,7 @@ invoker gets a short reply, the channel the visible notice.
 
 from investigations.services import incident_resolve, investigation_escalate
 from slack_integration.blocks.incident import escalated_reply, resolved_reply
-from slack_integration.commands.registry import CommandContext, CommandRefused, Reply, subcommand
-
-
-def case_of(ctx: CommandContext) -> int:
-    """The id of the channel's investigation (the router guarantees one)."""
-    if ctx.investigation is None:
-        raise CommandRefused(f"`/case {ctx.name}` works only in an investigation's channel.")
-    return ctx.investigation.pk
+from slack_integration.commands.registry import CommandContext, Reply, subcommand
 
 
 @subcommand(
@@ -24,8 +17,9 @@ def case_of(ctx: CommandContext) -> int:
     in_case_channel=True,
 )
 def escalate(ctx: CommandContext) -> Reply:
-    investigation_escalate(investigation_id=case_of(ctx), actor=ctx.command.user_id)
-    return Reply.ephemeral(escalated_reply(ctx.investigation))
+    investigation = ctx.case()
+    investigation_escalate(investigation_id=investigation.pk, actor=ctx.command.user_id)
+    return Reply.ephemeral(escalated_reply(investigation))
 
 
 @subcommand(
@@ -35,5 +29,6 @@ def escalate(ctx: CommandContext) -> Reply:
     in_case_channel=True,
 )
 def resolve(ctx: CommandContext) -> Reply:
-    incident = incident_resolve(investigation_id=case_of(ctx), actor=ctx.command.user_id)
-    return Reply.ephemeral(resolved_reply(ctx.investigation, incident))
+    investigation = ctx.case()
+    incident = incident_resolve(investigation_id=investigation.pk, actor=ctx.command.user_id)
+    return Reply.ephemeral(resolved_reply(investigation, incident))

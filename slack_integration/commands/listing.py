@@ -13,4 +13,4 @@ def list_investigations(ctx: CommandContext) -> Reply:
     shown = list(open_ones[: MAX_LISTED + 1])
     total = len(shown) if len(shown) <= MAX_LISTED else open_ones.count()
     content = investigation_list_message(shown, total=total, now=timezone.now())
-    return Reply.ephemeral(content["text"], *content["blocks"])
+    return Reply.of_message(content)

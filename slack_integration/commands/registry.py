@@ -52,6 +52,11 @@ class Reply:
         return cls(text=text, blocks=tuple(blocks))
 
     @classmethod
+    def of_message(cls, content: dict[str, Any]) -> "Reply":
+        """An ephemeral reply showing a `blocks.base.message()` (text and blocks)."""
+        return cls.ephemeral(content["text"], *content["blocks"])
+
+    @classmethod
     def public(cls, text: str, *blocks: dict[str, Any]) -> "Reply":
         return cls(text=text, blocks=tuple(blocks), in_channel=True)
 
@@ -73,6 +78,12 @@ class CommandContext:
     args: str  # as Slack sent it (escaped, tokens intact)
     # The investigation whose channel this is (always set for in_case_channel).
     investigation: Investigation | None = None
+
+    def case(self) -> Investigation:
+        """The channel's investigation, for an `in_case_channel` subcommand."""
+        if self.investigation is None:  # the router refuses first; this narrows the type
+            raise CommandRefused(f"`/case {self.name}` works only in an investigation's channel.")
+        return self.investigation
 
 
 Handler = Callable[[CommandContext], Reply | None]

@@ -35,4 +35,4 @@ def show_stats(ctx: CommandContext) -> Reply:
     now = timezone.now()
     report = metrics_report(period=Period.last(days=days, now=now), now=now, team_limit=TEAM_SHOWN)
     content = stats_message(report, label=range_label(days))
-    return Reply.ephemeral(content["text"], *content["blocks"])
+    return Reply.of_message(content)

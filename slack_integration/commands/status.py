@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from investigations.selectors import incident_pagerduty_status, outbox_failures_for
 from slack_integration.blocks.status import status_message
-from slack_integration.commands.registry import CommandContext, CommandRefused, Reply, subcommand
+from slack_integration.commands.registry import CommandContext, Reply, subcommand
 
 
 @subcommand(
@@ -14,13 +14,11 @@ from slack_integration.commands.registry import CommandContext, CommandRefused, 
     in_case_channel=True,
 )
 def show_status(ctx: CommandContext) -> Reply:
-    investigation = ctx.investigation
-    if investigation is None:  # in_case_channel guarantees one; this is for the type checker
-        raise CommandRefused("`/case status` works only in an investigation's channel.")
+    investigation = ctx.case()
     content = status_message(
         investigation,
         pagerduty=incident_pagerduty_status(investigation=investigation),
         now=timezone.now(),
         failures=outbox_failures_for(investigation=investigation),
     )
-    return Reply.ephemeral(content["text"], *content["blocks"])
+    return Reply.of_message(content)

@@ -18,7 +18,6 @@ from investigations.state_machine import Action, IllegalTransition, next_phase
 from slack_integration.blocks.base import code, user
 from slack_integration.blocks.incident import transferred_reply
 from slack_integration.client import slack_client, slack_error_code
-from slack_integration.commands.incident import case_of
 from slack_integration.commands.registry import CommandContext, CommandRefused, Reply, subcommand
 from slack_integration.workspace import installation_identity
 
@@ -90,13 +89,13 @@ def acknowledge_transfer(ctx: CommandContext) -> None:
     The service checks the state again under its lock; this saves asking
     Slack about someone when the answer is no anyway.
     """
-    case_of(ctx)
+    investigation = ctx.case()
     try:
-        next_phase(ctx.investigation.phase, Action.TRANSFER)
+        next_phase(investigation.phase, Action.TRANSFER)
     except IllegalTransition as error:
         raise TransitionRefused.from_illegal(error) from None
     new_commander = commander_from_args(ctx.args)
-    if new_commander == ctx.investigation.incident.commander:
+    if new_commander == investigation.incident.commander:
         raise CommandRefused(f"{user(new_commander)} is already the incident commander.")
 
 
@@ -112,6 +111,6 @@ def transfer(ctx: CommandContext) -> Reply:
     new_commander = commander_from_args(ctx.args)
     check_commander(new_commander)
     incident_transfer(
-        investigation_id=case_of(ctx), actor=ctx.command.user_id, new_commander=new_commander
+        investigation_id=ctx.case().pk, actor=ctx.command.user_id, new_commander=new_commander
     )
     return Reply.ephemeral(transferred_reply(new_commander))
