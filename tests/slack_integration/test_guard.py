@@ -1,14 +1,22 @@
 """Who may use Case: workspaces, guests, Slack Connect, Grid members, rate limits."""
 
 import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
 
 import pytest
 
-from investigations.models import Investigation
+from investigations.models import Evidence, Investigation
 from slack_integration import guard
 from slack_integration.fakes.requests import view_submission_body
 from slack_integration.fakes.slack_api import TEAM_ID
 from slack_integration.ratelimit import BLOCK_SECONDS, LIMIT, rate_limit_hit
+from tests import services
+from tests.slack_integration.cases import case_opened_in_slack
 from tests.slack_integration.conftest import reply_of
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +156,59 @@ def test_an_unknown_persons_shortcut_is_looked_up_after_the_ack_then_handled(sla
     # Then the shortcut's own listener ran (nothing is open: it says so).
     assert len(slack.fake.responses) == answers + 1
     assert slack.fake.responses[-1]["text"] != guard.GUEST
+
+
+def _evidence_submission(case, *, user_id: str = "U0ALICE001", team_id: str = TEAM_ID) -> str:
+    """The Collect Evidence modal submitted with `case` chosen."""
+    view = {"type": "modal", "callback_id": "select_investigation_for_event",
+            "private_metadata": json.dumps({"channel_id": "C0GENERAL1",
+                                            "message_ts": "1700000000.000100"})}
+    chosen = {"type": "external_select", "selected_option": {"value": str(case.public_id)}}
+    values = {"investigation_select": {"selected_investigation": chosen}}
+    return view_submission_body(user_id=user_id, view=view, values=values, team_id=team_id)
+
+
+def test_a_modal_submission_from_a_workspace_not_allowed_is_refused_inside_the_modal(
+    slack, fake_slack, settings
+):
+    case = case_opened_in_slack(fake_slack)
+    settings.ALLOWED_WORKSPACE_IDS = ["T0ALLOWED1"]
+    reply = reply_of(slack.post(_evidence_submission(case)))
+    assert reply["response_action"] == "update"
+    assert guard.NOT_THIS_WORKSPACE in json.dumps(reply["view"], ensure_ascii=False)
+    assert fake_slack.calls == []
+    assert not Evidence.objects.exists()
+
+
+def test_modal_submissions_count_toward_the_rate_limit(slack, fake_slack):
+    case = case_opened_in_slack(fake_slack)
+    for _ in range(LIMIT):
+        slack.command("help")
+    reply = reply_of(slack.post(_evidence_submission(case)))
+    assert reply["response_action"] == "update"
+    assert "Rate limit exceeded" in json.dumps(reply["view"], ensure_ascii=False)
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.redis
+def test_with_a_redis_cache_every_process_shares_the_rate_limit(settings):
+    """One process spends the minute's allowance; another is then refused and blocked."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": services.REDIS_URL}}
+    subject, now = f"T1:U-{uuid.uuid4().hex[:8]}", time.time()
+    spend = (
+        "import django; django.setup(); from slack_integration.ratelimit import LIMIT, "
+        f"rate_limit_hit; print(sum(rate_limit_hit({subject!r}, now={now}).allowed "
+        "for _ in range(LIMIT)))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "DATABASE"))}
+    env.update(DJANGO_SETTINGS_MODULE="case_project.settings", DEBUG="true",
+               CACHE_URL=services.REDIS_URL)
+    other = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", spend], cwd=Path(__file__).resolve().parents[2], env=env,
+        capture_output=True, text=True, timeout=60, check=True,
+    )
+    assert other.stdout.strip().splitlines()[-1] == str(LIMIT)
+    here = rate_limit_hit(subject, now=now + 1)
+    assert (here.allowed, here.just_blocked) == (False, True)
+    assert not rate_limit_hit(subject, now=now + 2).allowed
