@@ -81,10 +81,6 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return f"Incident of {self.investigation_id}"
 
-    @property
-    def is_active(self) -> bool:
-        return self.resolved_at is None
-
 
 class Evidence(models.Model):
     """A link to a Slack message; Case never stores the message's content."""

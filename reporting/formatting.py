@@ -4,7 +4,6 @@ from datetime import timedelta
 
 _MINUTE = 60
 _HOUR = 60 * _MINUTE
-_DAY = 24 * _HOUR
 
 
 def _round_half_up(value: float) -> int:

@@ -3,7 +3,7 @@
 A revoked or invalid token, a deactivated workspace, or the bot removed from
 the issues channel breaks every user's action until an admin fixes it. Such a
 refusal is recorded once as an open `InstallationProblem` (shown by /healthz
-and the admin); users get `MISCONFIGURED_MESSAGE` instead of a silent failure;
+and the admin); users get `MISCONFIGURED_REPLY` instead of a silent failure;
 a later successful check (`slack_installation_check`, `manage.py slack_doctor`)
 resolves it.
 """
@@ -136,11 +136,6 @@ def installation_problems_resolve(*, codes: frozenset[str] | set[str], subject: 
 
 def installation_problems_open() -> list[InstallationProblem]:
     return list(InstallationProblem.objects.filter(resolved_at__isnull=True))
-
-
-def installation_user_message() -> str | None:
-    """What to tell a user when an open problem explains their failure; None when healthy."""
-    return MISCONFIGURED_MESSAGE if installation_problems_open() else None
 
 
 def _slack_refusal(error: BaseException | None) -> tuple[str, str]:

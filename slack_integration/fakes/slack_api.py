@@ -575,7 +575,3 @@ def seeded_workspace(latency: float = 0.0) -> FakeSlack:
     fake.add_channel("issues", channel_id="C0ISSUES01", members=(BOT_USER_ID, "U0ALICE001"))
     fake.add_channel("general", channel_id="C0GENERAL1", members=("U0ALICE001", "U0BOB00001"))
     return fake
-
-
-# A hook for callers wanting to observe calls as they happen (the sandbox UI).
-CallListener = Callable[[Call], None]

@@ -22,7 +22,7 @@ from slack_integration.installation import (
     InstallationProblem,
     installation_problem_record,
     installation_problems_open,
-    installation_user_message,
+    installation_reply,
 )
 from slack_integration.installation_check import installation_check_soon
 
@@ -86,12 +86,12 @@ def test_invalid_token_is_recorded_and_resolved_once_fixed(slack, manifest, sett
     assert "→ SLACK_BOT_TOKEN is wrong" in output
     assert error == "1 check(s) failed."
     assert client.get("/healthz").json()["degraded"] == ["slack"]
-    assert installation_user_message() == MISCONFIGURED_MESSAGE
+    assert MISCONFIGURED_MESSAGE in installation_reply()
 
     settings.SLACK_BOT_TOKEN = slack.token
     doctor(manifest)
     assert installation_problems_open() == []
-    assert installation_user_message() is None
+    assert installation_reply() is None
     assert InstallationProblem.objects.get().resolved_at is not None
 
 
@@ -236,7 +236,6 @@ def test_admin_lists_problems_with_what_to_do_and_resolves_them(client, settings
 
 def test_a_refused_post_to_the_issues_channel_is_recorded_with_the_channel(slack):
     from slack_integration.client import slack_client
-    from slack_integration.installation import MISCONFIGURED_MESSAGE, installation_reply
 
     slack.channels[ISSUES]["members"].discard(BOT_USER_ID)
     with pytest.raises(SlackApiError) as refusal:
