@@ -57,7 +57,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
+    if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        terminalreporter.write_line("No tests were collected: that is a failed run.", red=True)
     skipped = len(terminalreporter.stats.get("skipped", []))
     if skipped and not (services.POSTGRES_AVAILABLE and services.REDIS_AVAILABLE):
         terminalreporter.write_line(
