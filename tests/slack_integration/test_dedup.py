@@ -5,7 +5,9 @@ import json
 import pytest
 
 from investigations.models import Investigation
+from slack_integration.fakes.requests import message_shortcut_body
 from slack_integration.models import SlackDeliveryReceipt
+from tests.slack_integration.cases import case_opened_in_slack
 from tests.slack_integration.conftest import reply_of
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +50,16 @@ def test_different_deliveries_of_the_same_command_text_both_count(slack):
     second = reply_of(slack.command("help"))
     assert first == second
     assert first["text"]
+
+
+def test_a_repeated_shortcut_delivery_opens_the_picker_once(slack, fake_slack):
+    case_opened_in_slack(fake_slack)
+    slack.command("help")
+    body = message_shortcut_body(
+        user_id="U0ALICE001", channel_id="C0GENERAL1", message_ts="1700000000.000100",
+        response_url=fake_slack.response_url("shortcut"), trigger_id="1.2.shortcut-trigger",
+    )
+    for retry in ("", "1"):
+        headers = {"X-Slack-Retry-Num": retry} if retry else {}
+        assert slack.post(body, headers=headers).status_code == 200
+    assert len(fake_slack.calls_to("views.open")) == 1

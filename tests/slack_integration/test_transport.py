@@ -6,7 +6,11 @@ import time
 import pytest
 
 from investigations.models import Investigation
-from slack_integration.fakes.requests import block_suggestion_body, signed_headers
+from slack_integration.fakes.requests import (
+    block_suggestion_body,
+    signed_headers,
+    view_submission_body,
+)
 from slack_integration.fakes.slack_api import SIGNING_SECRET
 from slack_integration.models import SlackDeliveryReceipt
 from tests.slack_integration.conftest import reply_of, text_of
@@ -137,3 +141,31 @@ def test_help_answers_inline_once_the_person_is_known(slack):
     reply = reply_of(slack.command("help"))
     assert "Collect Evidence" in text_of(reply)
     assert len(slack.fake.calls) == calls_before  # no Slack call before that ack
+
+
+def _crash(*args, **kwargs):
+    raise RuntimeError("database on fire")
+
+
+def test_a_crash_in_the_shortcut_is_a_200_and_said_on_its_response_url(slack, monkeypatch):
+    slack.command("help")  # the person is known
+    monkeypatch.setattr("slack_integration.listeners.evidence.investigation_list_open", _crash)
+    response = slack.shortcut()
+    assert reply_of(response) == {}
+    assert "Something went wrong" in slack.fake.responses[-1]["text"]
+    assert "database on fire" not in slack.fake.responses[-1]["text"]
+
+
+def test_a_crash_in_a_modal_submission_is_a_200_shown_in_the_modal(slack, monkeypatch):
+    slack.command("help")
+    monkeypatch.setattr("slack_integration.listeners.evidence.CollectedMessage.from_metadata",
+                        _crash)
+    body = view_submission_body(
+        user_id="U0ALICE001", values={},
+        view={"type": "modal", "callback_id": "select_investigation_for_event"},
+    )
+    reply = reply_of(slack.post(body))
+    assert reply["response_action"] == "update"
+    shown = json.dumps(reply["view"], ensure_ascii=False)
+    assert "Something went wrong" in shown
+    assert "database on fire" not in shown
