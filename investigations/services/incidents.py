@@ -1,5 +1,7 @@
 """Escalating an investigation to an incident, resolving and transferring it."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -18,12 +20,15 @@ def _pagerduty_enabled() -> bool:
     return bool(settings.PAGERDUTY_ROUTING_KEY)
 
 
-def _record_channel_effect(investigation: Investigation, effect: Effect, suffix: str = "") -> None:
+def _record_effect(
+    investigation: Investigation, effect: Effect, *, ordering: Callable[[object], str]
+) -> None:
+    """One effect per investigation, in the order `ordering` keeps (channel or page)."""
     outbox_record(
         kind=effect,
-        key=f"{effect}:{investigation.public_id}{suffix}",
+        key=f"{effect}:{investigation.public_id}",
         investigation=investigation,
-        ordering_key=channel_ordering_key(investigation.public_id),
+        ordering_key=ordering(investigation.public_id),
     )
 
 
@@ -55,15 +60,12 @@ def investigation_escalate(*, investigation_id: int, actor: str) -> Incident:
         actor=actor,
         details={"commander": actor},
     )
-    _record_channel_effect(investigation, Effect.SLACK_ESCALATION_NOTICE)
-    _record_channel_effect(investigation, Effect.SLACK_INVITE_RESPONSE_GROUP)
+    _record_effect(investigation, Effect.SLACK_ESCALATION_NOTICE, ordering=channel_ordering_key)
+    _record_effect(
+        investigation, Effect.SLACK_INVITE_RESPONSE_GROUP, ordering=channel_ordering_key
+    )
     if _pagerduty_enabled():
-        outbox_record(
-            kind=Effect.PAGERDUTY_TRIGGER,
-            key=f"{Effect.PAGERDUTY_TRIGGER}:{investigation.public_id}",
-            investigation=investigation,
-            ordering_key=pagerduty_ordering_key(investigation.public_id),
-        )
+        _record_effect(investigation, Effect.PAGERDUTY_TRIGGER, ordering=pagerduty_ordering_key)
     announcement_refresh_record(investigation, reason="escalated")
     return incident
 
@@ -83,14 +85,9 @@ def incident_resolve(*, investigation_id: int, actor: str) -> Incident:
         actor=actor,
         details={"commander": incident.commander},
     )
-    _record_channel_effect(investigation, Effect.SLACK_RESOLUTION_NOTICE)
+    _record_effect(investigation, Effect.SLACK_RESOLUTION_NOTICE, ordering=channel_ordering_key)
     if incident.pagerduty_state != Incident.PagerDutyState.DISABLED:
-        outbox_record(
-            kind=Effect.PAGERDUTY_RESOLVE,
-            key=f"{Effect.PAGERDUTY_RESOLVE}:{investigation.public_id}",
-            investigation=investigation,
-            ordering_key=pagerduty_ordering_key(investigation.public_id),
-        )
+        _record_effect(investigation, Effect.PAGERDUTY_RESOLVE, ordering=pagerduty_ordering_key)
     announcement_refresh_record(investigation, reason="resolved")
     return incident
 
