@@ -1,5 +1,7 @@
 """`/case open <title>` end to end: signed request, ack, outbox, the fake Slack's state."""
 
+import re
+
 import pytest
 
 from investigations.models import AuditEvent, Investigation
@@ -128,3 +130,17 @@ def test_the_first_open_of_an_unknown_person_is_acknowledged_then_answered(
     assert texts[0].startswith("⏳ Opening an investigation: Cache misses")
     assert texts[1].startswith("✅ Investigation")
     assert Investigation.objects.get().status == Investigation.Status.INVESTIGATING
+
+
+@pytest.mark.parametrize(
+    ("sent", "prefix"),
+    [("Can't login", "case-cant-login-"), ("Café résumé down", "case-cafe-resume-"),
+     ("DB &amp; cache", "case-db-cache-"), ("Ошибка", "case-investigation-")],
+)
+def test_the_channel_is_named_from_the_title_as_typed(
+    slack, django_capture_on_commit_callbacks, sent, prefix
+):
+    _, investigation = open_case(slack, django_capture_on_commit_callbacks, f"open {sent}")
+    assert investigation.name.startswith(prefix)
+    assert re.fullmatch(re.escape(prefix) + "[0-9a-f]{3}", investigation.name)
+    assert slack.fake.channels[investigation.channel_id]["name"] == investigation.name
