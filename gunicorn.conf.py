@@ -14,13 +14,23 @@ max_connections.
 import os
 
 
+# As in case_project/env.py: values trimmed, an empty one means the default.
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     return int(raw) if raw else default
 
 
+def _str(name: str, default: str) -> str:
+    return os.environ.get(name, "").strip() or default
+
+
+def _list(name: str, default: str) -> str:
+    items = [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+    return ",".join(items) or default
+
+
 wsgi_app = "case_project.wsgi:application"
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+bind = _str("GUNICORN_BIND", "127.0.0.1:8000")
 
 workers = _int("GUNICORN_WORKERS", os.cpu_count() or 2)
 threads = _int("GUNICORN_THREADS", 4)
@@ -39,7 +49,7 @@ max_requests_jitter = max_requests // 10
 
 # Only the proxy may say a request came over HTTPS; Django reads the same
 # header through SECURE_PROXY_SSL_HEADER.
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+forwarded_allow_ips = _list("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # The heartbeat file lives in memory where there is /dev/shm (containers whose
 # /tmp is a slow overlay would otherwise stall workers).

@@ -1,6 +1,7 @@
 """Settings come from the environment; problems are system checks, not crashes."""
 
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -105,3 +106,22 @@ def test_a_command_that_does_not_need_slack_runs_with_slack_misconfigured(tmp_pa
     assert exported.returncode == 0, exported.stderr
     # Where Slack is served, or asked about, they stop the command.
     assert run_manage("check", **broken).returncode != 0
+
+
+@pytest.mark.parametrize(
+    ("env", "bind", "forwarded"),
+    [({}, "127.0.0.1:8000", "127.0.0.1,::1"),
+     ({"GUNICORN_BIND": " ", "GUNICORN_FORWARDED_ALLOW_IPS": ""}, "127.0.0.1:8000",
+      "127.0.0.1,::1"),
+     ({"GUNICORN_BIND": " 0.0.0.0:9000 ", "GUNICORN_FORWARDED_ALLOW_IPS": " 10.0.0.1 , ,10.0.0.2 "},
+      "0.0.0.0:9000", "10.0.0.1,10.0.0.2")],
+    ids=["unset", "empty-means-unset", "trimmed"],
+)
+def test_gunicorn_settings_are_trimmed_and_empty_means_the_default(monkeypatch, env, bind,
+                                                                   forwarded):
+    for name in ("GUNICORN_BIND", "GUNICORN_FORWARDED_ALLOW_IPS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert (config["bind"], config["forwarded_allow_ips"]) == (bind, forwarded)
