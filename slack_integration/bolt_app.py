@@ -38,11 +38,6 @@ from slack_integration.middleware import dedup_middleware, guard_middleware_for
 from slack_integration.workspace import installation_cached
 
 
-def slack_enabled() -> bool:
-    """Slack is on when both the bot token and the signing secret are set."""
-    return bool(settings.SLACK_BOT_TOKEN and settings.SLACK_SIGNING_SECRET)
-
-
 @dataclass(frozen=True)
 class _Config:
     bot_token: str

@@ -12,18 +12,15 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Warning, register
 
 from case_project.checks import integration_problem
+from slack_integration.client import slack_enabled
 
 HINT_MANIFEST = "See the README, \"Connect to Slack\"."
-
-
-def _enabled() -> bool:
-    return bool(settings.SLACK_BOT_TOKEN and settings.SLACK_SIGNING_SECRET)
 
 
 @register()
 def check_slack_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     bot_token, secret = settings.SLACK_BOT_TOKEN, settings.SLACK_SIGNING_SECRET
-    if not _enabled():
+    if not slack_enabled():
         if bot_token or secret:
             missing = "SLACK_SIGNING_SECRET" if bot_token else "SLACK_BOT_TOKEN"
             return [Warning(

@@ -32,6 +32,11 @@ INSTALLATION_ERRORS = frozenset(
 )
 
 
+def slack_enabled() -> bool:
+    """Slack is on when both the bot token and the signing secret are set."""
+    return bool(settings.SLACK_BOT_TOKEN and settings.SLACK_SIGNING_SECRET)
+
+
 def api_base_url() -> str:
     """SLACK_API_BASE_URL with exactly one trailing slash (the SDK appends the method)."""
     return settings.SLACK_API_BASE_URL.rstrip("/") + "/"

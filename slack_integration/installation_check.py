@@ -190,9 +190,10 @@ def installation_check_soon(code: str) -> bool:
 
 def installation_check_periodic() -> list[Finding]:
     """The beat task's body: check when Slack is enabled, quietly skip otherwise."""
-    from slack_integration.client import slack_client
+    # Imported here: the client imports this module (installation_check_soon).
+    from slack_integration.client import slack_client, slack_enabled
 
-    if not (settings.SLACK_BOT_TOKEN and settings.SLACK_SIGNING_SECRET):
+    if not slack_enabled():
         return []
     try:
         findings = installation_check_run(slack_client())

@@ -10,7 +10,8 @@ from slack_bolt.adapter.django import SlackRequestHandler
 
 from slack_integration.after_ack import AfterAckLazyListenerRunner
 from slack_integration.blocks.replies import SLACK_NOT_CONFIGURED
-from slack_integration.bolt_app import build_app, slack_enabled
+from slack_integration.bolt_app import build_app
+from slack_integration.client import slack_enabled
 
 
 @lru_cache(maxsize=4)

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -25,8 +24,9 @@ class Command(BaseCommand):
         if not port.isdigit():
             raise CommandError(f"{addrport!r} is not a port or host:port.")
         host = host.strip("[]") or "127.0.0.1"
-        # The same rule as slack_integration: Slack is on when both are set.
-        if settings.SLACK_BOT_TOKEN and settings.SLACK_SIGNING_SECRET:
+        from slack_integration.client import slack_enabled
+
+        if slack_enabled():
             self.stdout.write("Slack credentials found: serving Slack's requests at /slack/events.")
             call_command("runserver", f"{host}:{port}" if ":" not in host else f"[{host}]:{port}",
                          use_reloader=not noreload)

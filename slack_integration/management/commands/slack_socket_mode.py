@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from slack_integration.bolt_app import slack_enabled
+from slack_integration.client import slack_enabled
 
 
 class Command(BaseCommand):
