@@ -155,3 +155,18 @@ def test_no_row_of_the_audit_trail_can_be_deleted_in_the_admin(staff_client, mod
                                    "post": "yes"})
     assert MODELS[model].objects.filter(pk=row.pk).exists()
     assert "delete_selected" not in staff_client.get(changelist).content.decode()
+
+
+@pytest.mark.parametrize("status", ["pending", "failed"])
+def test_the_outbox_lists_pending_and_failed_deliveries_with_their_reason(staff_client, status):
+    rows = {
+        state: OutboxMessage.objects.create(
+            kind="slack.archive_channel", idempotency_key=f"k-{state}", status=state,
+            last_error=f"conversations.archive: {state}-reason",
+        )
+        for state in ("pending", "failed", "delivered")
+    }
+    url = reverse("admin:investigations_outboxmessage_changelist")
+    assert _found(staff_client, "outboxmessage", {"status__exact": status}) == [rows[status]]
+    body = staff_client.get(url, {"status__exact": status}).content.decode()
+    assert f"conversations.archive: {status}-reason" in body
