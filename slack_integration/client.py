@@ -16,7 +16,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from investigations.outbox import PermanentDeliveryError, TransientDeliveryError
-from slack_integration.installation_check import installation_check_soon
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +94,10 @@ def slack_errors_as_delivery_errors(method: str = "") -> Iterator[None]:
         if code in INSTALLATION_ERRORS:
             logger.error("slack.installation_problem method=%s error=%s", method, code)
         # A token or issues-channel refusal: have a worker check the installation
-        # (its findings are recorded; this delivery's writes roll back).
+        # (its findings are recorded; this delivery's writes roll back). Imported
+        # here because the check, like everything else, calls Slack through this module.
+        from slack_integration.installation_check import installation_check_soon
+
         installation_check_soon(code)
         raise PermanentDeliveryError(f"{where}{code}") from error
     except (TimeoutError, SlackClientError, urllib.error.URLError, ConnectionError) as error:

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from slack_integration.client import slack_client, slack_enabled, slack_error_code
 from slack_integration.installation import (
     CHANNEL_ERRORS,
     GROUP_ERRORS,
@@ -47,10 +48,6 @@ def manifest_scopes(path: Path = MANIFEST) -> set[str]:
 
     manifest = yaml.safe_load(path.read_text())
     return set(manifest.get("oauth_config", {}).get("scopes", {}).get("bot", []) or [])
-
-
-def _error_code(error: SlackApiError) -> str:
-    return str(error.response.get("error", "")) if error.response is not None else ""
 
 
 def _header(headers: object, name: str) -> str:
@@ -99,7 +96,7 @@ def check_issues_channel(client: WebClient, channel: str) -> Finding:
     try:
         info = client.conversations_info(channel=channel)["channel"]
     except SlackApiError as error:
-        code = _error_code(error)
+        code = slack_error_code(error)
         return Finding("issues_channel", False, f"{channel}: {code}", code=code, subject=channel)
     name = f"#{info.get('name', channel)} ({channel})"
     if info.get("is_archived"):
@@ -116,7 +113,7 @@ def check_response_group(client: WebClient, group: str) -> Finding:
     try:
         users = client.usergroups_users_list(usergroup=group).get("users") or []
     except SlackApiError as error:
-        code = _error_code(error)
+        code = slack_error_code(error)
         return Finding("response_group", False, f"{group}: {code}", code=code, subject=group)
     if not users:
         return Finding("response_group", True, f"{group} has no members: nobody would be invited",
@@ -129,7 +126,7 @@ def installation_check(client: WebClient, *, manifest: Path = MANIFEST) -> list[
     try:
         auth, granted = check_auth(client)
     except SlackApiError as error:
-        code = _error_code(error)
+        code = slack_error_code(error)
         return [Finding("auth", False, f"auth.test: {code}", code=code)]
     return [
         auth,
@@ -190,9 +187,6 @@ def installation_check_soon(code: str) -> bool:
 
 def installation_check_periodic() -> list[Finding]:
     """The beat task's body: check when Slack is enabled, quietly skip otherwise."""
-    # Imported here: the client imports this module (installation_check_soon).
-    from slack_integration.client import slack_client, slack_enabled
-
     if not slack_enabled():
         return []
     try:
