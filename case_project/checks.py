@@ -61,3 +61,19 @@ def check_database_url(app_configs: Any = None, **kwargs: Any) -> list[Error]:
             id="case.E002",
         )
     ]
+
+
+@register()
+def check_readable_values(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Numbers and switches must parse; a bad one was replaced by its default."""
+    from case_project.env import PROBLEMS
+
+    return [
+        Error(
+            f"{problem}; Case is using the default instead.",
+            hint=f"Fix {name} in the environment or .env, or leave it empty for the default "
+            "(see .env.example).",
+            id="case.E003",
+        )
+        for name, problem in sorted(PROBLEMS.items())
+    ]

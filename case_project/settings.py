@@ -6,14 +6,14 @@ system checks in `case_project/checks.py`, so `manage.py check` lists them all.
 
 import secrets
 
-from case_project.env import BASE_DIR, env, env_list, env_str
+from case_project.env import BASE_DIR, env, env_bool, env_float, env_int, env_list, env_str
 from case_project.logs import logging_config
 from case_project.security_settings import proxy_ssl_header
 from case_project.sentry import sentry_init
 
 env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=False)
+DEBUG = env_bool("DEBUG", default=False)
 
 # Required unless DEBUG; a missing key is the system check case.E001, not a
 # crash, so `manage.py check` can report it alongside everything else.
@@ -81,7 +81,7 @@ if DATABASE_URL_PROBLEM:
     # Keep Django importable so `manage.py check` can say what is wrong.
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
 DATABASES = {"default": _database}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("CONN_MAX_AGE", default=0))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -119,18 +119,18 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # How long a publish may wait for the broker before the outbox row is left for
 # the sweeper: a request must never hang on a dead broker.
-CELERY_PUBLISH_TIMEOUT = env.float("CELERY_PUBLISH_TIMEOUT", default=1.0)
+CELERY_PUBLISH_TIMEOUT = env_float("CELERY_PUBLISH_TIMEOUT", default=1.0)
 # Redis re-delivers an unacknowledged task after this many seconds; tasks ack
 # late so a killed worker's task comes back (see README, "Workers").
-CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
-OUTBOX_SWEEP_INTERVAL = env.float("OUTBOX_SWEEP_INTERVAL", default=30.0)
-OUTBOX_SWEEP_GRACE = env.float("OUTBOX_SWEEP_GRACE", default=60.0)
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+OUTBOX_SWEEP_INTERVAL = env_float("OUTBOX_SWEEP_INTERVAL", default=30.0)
+OUTBOX_SWEEP_GRACE = env_float("OUTBOX_SWEEP_GRACE", default=60.0)
 # With no broker (eager tasks) a transient failure is retried by a timer
 # thread in this process, since no beat runs; the tests turn it off.
 OUTBOX_EAGER_RETRY = True
 # With no broker, deliver on a background thread after the request (True), or
 # inline at commit (False: deterministic tests).
-OUTBOX_EAGER_BACKGROUND = env.bool("OUTBOX_EAGER_BACKGROUND", default=True)
+OUTBOX_EAGER_BACKGROUND = env_bool("OUTBOX_EAGER_BACKGROUND", default=True)
 
 # Slack (used by slack_integration; enabled when both are set).
 SLACK_BOT_TOKEN = env_str("SLACK_BOT_TOKEN")
@@ -138,7 +138,7 @@ SLACK_SIGNING_SECRET = env_str("SLACK_SIGNING_SECRET")
 SLACK_APP_TOKEN = env_str("SLACK_APP_TOKEN")
 SLACK_API_BASE_URL = env_str("SLACK_API_BASE_URL", "https://slack.com/api/")
 # Seconds one Slack Web API call may take before it counts as a transient failure.
-SLACK_API_TIMEOUT = env.int("SLACK_API_TIMEOUT", default=10)
+SLACK_API_TIMEOUT = env_int("SLACK_API_TIMEOUT", default=10)
 ISSUES_CHANNEL_ID = env_str("ISSUES_CHANNEL_ID")
 INCIDENT_RESPONSE_GROUP_ID = env_str("INCIDENT_RESPONSE_GROUP_ID")
 ALLOWED_WORKSPACE_IDS = env_list("ALLOWED_WORKSPACE_IDS")
@@ -147,11 +147,11 @@ EXPORT_AUTHORIZED_USERS = env_list("EXPORT_AUTHORIZED_USERS")
 # fake workspace; the /sandbox/ pages answer 404 while it is off.
 SANDBOX_ENABLED = False
 # Seconds a user's guest / Slack Connect verdict (from users.info) is cached.
-SLACK_USER_CACHE_SECONDS = env.int("SLACK_USER_CACHE_SECONDS", default=600)
+SLACK_USER_CACHE_SECONDS = env_int("SLACK_USER_CACHE_SECONDS", default=600)
 # Threads per process for the work Slack requests do after the ack.
-SLACK_AFTER_ACK_THREADS = env.int("SLACK_AFTER_ACK_THREADS", default=8)
+SLACK_AFTER_ACK_THREADS = env_int("SLACK_AFTER_ACK_THREADS", default=8)
 # Run that work in the request's thread, after the listener (tests only).
-SLACK_AFTER_ACK_INLINE = env.bool("SLACK_AFTER_ACK_INLINE", default=False)
+SLACK_AFTER_ACK_INLINE = env_bool("SLACK_AFTER_ACK_INLINE", default=False)
 
 # PagerDuty Events API v2 (enabled when the routing key is set).
 PAGERDUTY_ROUTING_KEY = env_str("PAGERDUTY_ROUTING_KEY")
@@ -169,37 +169,37 @@ LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"), one_line=not DEBUG)
 SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env_str("SECURE_PROXY_SSL_HEADER"))
 # Empty (as copied from .env.example) means the default, never "off".
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = (
-    env.bool("SECURE_COOKIES") if env_str("SECURE_COOKIES") else not DEBUG
+    env_bool("SECURE_COOKIES") if env_str("SECURE_COOKIES") else not DEBUG
 )
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
 # A load balancer probes over plain http: health and metrics never redirect.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
 SILENCED_SYSTEM_CHECKS = env_list("SILENCED_SYSTEM_CHECKS")
 
 SENTRY_DSN = env_str("SENTRY_DSN")
 SENTRY_ENABLED = sentry_init(
     dsn=SENTRY_DSN,
     environment=env_str("SENTRY_ENVIRONMENT", "production"),
-    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
 )
 
 # What /healthz and /metrics call degraded (seconds).
-HEARTBEAT_INTERVAL = env.float("HEARTBEAT_INTERVAL", default=30.0)
-HEARTBEAT_MAX_AGE = env.float("HEARTBEAT_MAX_AGE", default=120.0)
-OUTBOX_ALERT_AGE = env.float("OUTBOX_ALERT_AGE", default=300.0)
-OUTBOX_FAILED_ALERT_WINDOW = env.float("OUTBOX_FAILED_ALERT_WINDOW", default=86400.0)
+HEARTBEAT_INTERVAL = env_float("HEARTBEAT_INTERVAL", default=30.0)
+HEARTBEAT_MAX_AGE = env_float("HEARTBEAT_MAX_AGE", default=120.0)
+OUTBOX_ALERT_AGE = env_float("OUTBOX_ALERT_AGE", default=300.0)
+OUTBOX_FAILED_ALERT_WINDOW = env_float("OUTBOX_FAILED_ALERT_WINDOW", default=86400.0)
 # Delivered outbox rows and Slack dedup keys older than this are deleted.
-OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
-HOUSEKEEPING_INTERVAL = env.float("HOUSEKEEPING_INTERVAL", default=3600.0)
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", default=30)
+HOUSEKEEPING_INTERVAL = env_float("HOUSEKEEPING_INTERVAL", default=3600.0)
 # How often a worker asks Slack whether the installation still works.
-SLACK_HEALTH_CHECK_INTERVAL = env.float("SLACK_HEALTH_CHECK_INTERVAL", default=300.0)
+SLACK_HEALTH_CHECK_INTERVAL = env_float("SLACK_HEALTH_CHECK_INTERVAL", default=300.0)
 
 # Reporting: how often beat recomputes the all-time figures (a full scan of
 # history), and how old they may be before a report computes them live.
-REPORTING_SNAPSHOT_INTERVAL = env.float("REPORTING_SNAPSHOT_INTERVAL", default=300.0)
-REPORTING_SNAPSHOT_MAX_AGE = env.float(
+REPORTING_SNAPSHOT_INTERVAL = env_float("REPORTING_SNAPSHOT_INTERVAL", default=300.0)
+REPORTING_SNAPSHOT_MAX_AGE = env_float(
     "REPORTING_SNAPSHOT_MAX_AGE", default=3 * REPORTING_SNAPSHOT_INTERVAL
 )

@@ -17,10 +17,10 @@ MANIFESTS = (
 # Where the running code (not tests, not bench/) reads the environment.
 CONFIG_SOURCES = ("case_project", "investigations", "reporting", "slack_integration")
 ENV_READS = (
-    re.compile(r"""\benv(?:\.\w+|_str|_list)\(\s*["']([A-Z][A-Z0-9_]*)["']"""),
+    re.compile(r"""\benv(?:\.\w+|_str|_list|_int|_float|_bool)\(\s*["']([A-Z][A-Z0-9_]*)["']"""),
     re.compile(r"""\bos\.environ(?:\.get\(|\[)\s*["']([A-Z][A-Z0-9_]*)["']"""),
     re.compile(r"""\bos\.getenv\(\s*["']([A-Z][A-Z0-9_]*)["']"""),
-    re.compile(r"""\b_int\(\s*["']([A-Z][A-Z0-9_]*)["']"""),  # gunicorn.conf.py's helper
+    re.compile(r"""\b_(?:int|str|list)\(\s*["']([A-Z][A-Z0-9_]*)["']"""),  # gunicorn.conf.py's
 )
 # Set by Python or the shell, not configuration of Case.
 NOT_CONFIGURATION = {"DJANGO_SETTINGS_MODULE"}

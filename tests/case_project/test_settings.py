@@ -125,3 +125,20 @@ def test_gunicorn_settings_are_trimmed_and_empty_means_the_default(monkeypatch, 
         monkeypatch.setenv(name, value)
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert (config["bind"], config["forwarded_allow_ips"]) == (bind, forwarded)
+
+
+def test_empty_numbers_and_switches_mean_their_default():
+    values = settings_value(
+        "(settings.SLACK_API_TIMEOUT, settings.HEARTBEAT_INTERVAL, settings.DEBUG)",
+        SLACK_API_TIMEOUT="", HEARTBEAT_INTERVAL=" ", DEBUG="",
+    )
+    assert values == "(10, 30.0, False)"
+    assert settings_value("settings.DEBUG", DEBUG=" Yes ") == "True"
+
+
+def test_an_unreadable_number_or_switch_is_a_check_error_not_a_crash():
+    result = run_manage("check", DEBUG="true", SLACK_API_TIMEOUT="ten", SECURE_SSL_REDIRECT="maybe")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "(case.E003) SLACK_API_TIMEOUT='ten' is not a whole number" in result.stderr
+    assert "(case.E003) SECURE_SSL_REDIRECT='maybe' is not true or false" in result.stderr
