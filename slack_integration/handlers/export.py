@@ -7,7 +7,6 @@ reply, so a retry after a failed reply does not upload twice.
 """
 
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 
 from django.utils import timezone
@@ -29,7 +28,7 @@ def _upload(message: OutboxMessage) -> dict:
     payload = message.payload
     now = timezone.now()
     days = payload.get("days")
-    period = Period(start=now - timedelta(days=days), end=now) if days else Period()
+    period = Period.last(days=days, now=now) if days else Period()
     filename = export_filename(now)
     scope = f"opened in the last {days} days" if days else "all time"
     with tempfile.TemporaryDirectory(prefix="case-export-") as folder:
