@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint
+.PHONY: run test lint bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,3 +21,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# Benchmarks (never in CI): TIER=quick (minutes) or TIER=full (1M investigations); docs/benchmarks.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench --tier $${TIER:-quick} $(BENCH_ARGS)

@@ -1,27 +1,24 @@
-"""How fast Case acknowledges Slack: signed `/case list` and `/case help` over HTTP.
+"""How fast Case acknowledges Slack: signed `/case list`, `status`, `open` to `/slack/events`.
 
-Starts the loopback fake Slack, a real web server on 127.0.0.1 (gunicorn with
-gunicorn.conf.py when installed, else `manage.py runserver --noreload`) on a
-PostgreSQL database of its own, then sends signed slash commands to
-`/slack/events` at each concurrency level and prints p50/p95/p99 latency and
-throughput, beside a baseline: a trivial view that only checks the signature.
+Starts the loopback fake Slack (every Web API call answered after
+`--slack-latency`, 200 ms by default: Slack's own), gunicorn with
+gunicorn.conf.py on a PostgreSQL database of its own and Redis as the cache
+(and as the broker `/case open` publishes to), then sends signed slash
+commands at each concurrency level. Baselines on the same server, in the
+same run: a signed no-op Django view, and Bolt acking from a listener that
+does nothing, in Bolt's default mode and with process_before_response=True.
 
-    .venv/bin/python bench/ack_latency.py                 # 1, 8 and 32 concurrent
-    .venv/bin/python bench/ack_latency.py --requests 300 --levels 1,8
+    .venv/bin/python -m bench.ack_latency                # 1, 8, 32 concurrent
+    .venv/bin/python -m bench.ack_latency --requests 300 --levels 1,8
 
-Loopback only; bounded by --requests per level and --max-seconds overall.
-Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/case_bench,
-created if missing); Redis (BENCH_CACHE_URL) lets several server processes share
-the guard's cache, else one process serves.
+Loopback only; bounded by --requests per level and target, and --max-seconds.
+Part of `python -m bench` (docs/benchmarks.md).
 """
 
 import argparse
 import http.client
 import itertools
 import os
-import shutil
-import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -30,21 +27,36 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from slack_integration.fakes.requests import signed_headers, slash_command_body  # noqa: E402
-from slack_integration.fakes.slack_api import (  # noqa: E402
-    BOT_TOKEN,
-    SIGNING_SECRET,
-    seeded_workspace,
+from bench.common import (
+    ARTIFACTS,
+    REDIS_URL,
+    ROOT,
+    Deadline,
+    database_create,
+    django_env,
+    free_port,
+    manage,
+    median,
+    percentile,
+    redis_answers,
+    redis_command,
 )
 
-DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/case_bench")
-CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/5")
+DATABASE = "case_bench_ack"
 USERS = 400  # the per-user rate limit (60 a minute) must never be what is measured
+STATUS_CHANNEL = "CBENCHSTAT1"
+# (label, path, /case text): baselines first.
+TARGETS = (
+    ("signed no-op view", "/bench/signed-ping", "help"),
+    ("Bolt default mode, ack only", "/bench/bolt-default", "help"),
+    ("Bolt inline ack, ack only", "/bench/bolt-inline", "help"),
+    ("/case list", "/slack/events", "list"),
+    ("/case status", "/slack/events", "status"),
+    ("/case open", "/slack/events", "open Bench ack {n}"),
+)
+BASELINE = "signed no-op view"
 
 
 @dataclass
@@ -52,221 +64,215 @@ class Result:
     name: str
     concurrency: int
     latencies: list[float]
-    failures: int
-    deferred: int  # 200s with an empty body: answered later, not inline
+    errors: int
     seconds: float
 
-    def percentile(self, share: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000
-
-    def line(self) -> str:
-        rate = len(self.latencies) / self.seconds if self.seconds else 0.0
-        median = statistics.median(self.latencies) * 1000 if self.latencies else 0.0
-        return (f"{self.name:<14} c={self.concurrency:<3} n={len(self.latencies):<5} "
-                f"p50={median:7.1f} ms  p95={self.percentile(0.95):7.1f} ms  "
-                f"p99={self.percentile(0.99):7.1f} ms  {rate:7.0f} req/s  "
-                f"failed={self.failures} deferred={self.deferred}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def redis_answers(url: str) -> bool:
-    parsed = urlparse(url)
-    try:
-        with socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=1) as conn:
-            conn.sendall(b"PING\r\n")
-            return conn.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = parsed._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def server_env(fake_api_url: str, cache_url: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings", PYTHONPATH=str(ROOT), DEBUG="false",
-        DJANGO_SECRET_KEY="bench-" + uuid.uuid4().hex, ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=DATABASE_URL, CONN_MAX_AGE="60", CACHE_URL=cache_url,
-        CELERY_BROKER_URL="", SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_BASE_URL=fake_api_url, ISSUES_CHANNEL_ID="C0ISSUES01", LOG_LEVEL="WARNING",
-        SECURE_COOKIES="false",
-    )
-    return env
-
-
-def seed(env: dict[str, str], count: int = 20) -> None:
-    """Migrate, and open `count` investigations so `list` has something to show."""
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-                   cwd=ROOT, env=env, check=True)
-    script = (
-        "from investigations import services\n"
-        "from investigations.models import Investigation\n"
-        f"for i in range({count} - Investigation.objects.filter(status='investigating').count()):\n"
-        "    inv = services.investigation_open(title=f'Bench case {i}', opened_by='U0ALICE001')\n"
-    )
-    subprocess.run([sys.executable, "manage.py", "shell", "-c", script],
-                   cwd=ROOT, env=env, check=True)
-
-
-def start_server(env: dict[str, str], port: int, workers: int, threads: int,
-                 log: Path) -> subprocess.Popen:
-    env = env | {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers),
-                 "GUNICORN_THREADS": str(threads)}
-    if shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or _has("gunicorn"):
-        command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-                   "--access-logfile", "/dev/null"]
-    else:
-        command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
-    out = log.open("wb")
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    process.label = "gunicorn (gunicorn.conf.py)" if "gunicorn" in command else "runserver"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited:\n{log.read_text()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.terminate()
-    raise RuntimeError(f"the server did not listen on {port}:\n{log.read_text()}")
-
-
-def _has(module: str) -> bool:
-    try:
-        __import__(module)
-    except ImportError:
-        return False
-    return True
+    def as_dict(self) -> dict[str, Any]:
+        ms = [latency * 1000 for latency in self.latencies]
+        return {
+            "name": self.name, "concurrency": self.concurrency, "requests": len(ms) + self.errors,
+            "p50": median(ms), "p95": percentile(ms, 0.95), "p99": percentile(ms, 0.99),
+            "errors": self.errors,
+            "throughput": len(ms) / self.seconds if self.seconds else 0.0,
+        }
 
 
 class Sender:
-    """One keep-alive connection per client thread, signed requests."""
+    """One keep-alive connection per client thread; signed requests."""
 
     def __init__(self, port: int, fake_base: str) -> None:
-        self.port = port
-        self.fake_base = fake_base
+        from slack_integration.fakes.slack_api import SIGNING_SECRET
+
+        self.port, self.fake_base, self.secret = port, fake_base, SIGNING_SECRET
         self.local = threading.local()
         self.users = itertools.cycle([f"U0BENCH{n:04d}" for n in range(USERS)])
+        self.numbers = itertools.count()
         self.lock = threading.Lock()
 
-    def _connection(self) -> http.client.HTTPConnection:
-        if getattr(self.local, "conn", None) is None:
-            self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        return self.local.conn
-
     def body(self, text: str, user_id: str | None = None) -> str:
+        from slack_integration.fakes.requests import slash_command_body
+
         with self.lock:
             user_id = user_id or next(self.users)
+            n = next(self.numbers)
+        channel = STATUS_CHANNEL if text == "status" else "C0GENERAL1"
         return slash_command_body(
-            text=text, user_id=user_id, channel_id="C0GENERAL1",
+            text=text.format(n=n), user_id=user_id, channel_id=channel,
             response_url=f"{self.fake_base}/response/bench-{uuid.uuid4().hex}",
-            trigger_id=f"{time.time():.0f}.{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex}",
         )
 
     def send(self, path: str, body: str) -> tuple[float, int, bytes]:
-        headers = signed_headers(body, SIGNING_SECRET) | {
-            "Content-Type": "application/x-www-form-urlencoded"}
+        from slack_integration.fakes.requests import FORM, signed_headers
+
+        headers = signed_headers(body, self.secret) | {"Content-Type": FORM}
         started = time.perf_counter()
         for attempt in (1, 2):
-            conn = self._connection()
+            if getattr(self.local, "conn", None) is None:
+                self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
             try:
-                conn.request("POST", path, body=body.encode(), headers=headers)
-                response = conn.getresponse()
-                content = response.read()
-                return time.perf_counter() - started, response.status, content
+                self.local.conn.request("POST", path, body=body.encode(), headers=headers)
+                response = self.local.conn.getresponse()
+                return time.perf_counter() - started, response.status, response.read()
             except (OSError, http.client.HTTPException):
-                conn.close()
+                self.local.conn.close()
                 self.local.conn = None
                 if attempt == 2:
                     return time.perf_counter() - started, 0, b""
         raise AssertionError("unreachable")
 
 
-def run(sender: Sender, name: str, path: str, text: str, concurrency: int, requests: int,
-        deadline: float) -> Result:
-    def one(_: int) -> tuple[float, int, bytes] | None:
-        if time.monotonic() > deadline:
+def _answered(status: int, content: bytes, text: str) -> bool:
+    """A 200 whose body is the real answer (not an error, not a deferred empty ack)."""
+    if status != 200 or not content:
+        return False
+    return b"went wrong" not in content and b"Rate limit" not in content and (
+        not text.startswith("status") or b"Bench status" in content
+    )
+
+
+def run_level(sender: Sender, name: str, path: str, text: str, concurrency: int,
+              requests: int, deadline: Deadline) -> Result:
+    def one(_: int) -> tuple[float, bool] | None:
+        if deadline.passed():
             return None
-        return sender.send(path, sender.body(text))
+        latency, status, content = sender.send(path, sender.body(text))
+        return latency, _answered(status, content, text)
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         outcomes = [o for o in pool.map(one, range(requests)) if o is not None]
-    seconds = time.perf_counter() - started
-    return Result(
-        name=name, concurrency=concurrency,
-        latencies=[latency for latency, status, _ in outcomes if status == 200],
-        failures=sum(1 for _, status, _ in outcomes if status != 200),
-        deferred=sum(1 for _, status, content in outcomes if status == 200 and not content),
-        seconds=seconds,
+    return Result(name=name, concurrency=concurrency,
+                  latencies=[latency for latency, ok in outcomes if ok],
+                  errors=sum(1 for _, ok in outcomes if not ok),
+                  seconds=time.perf_counter() - started)
+
+
+def _seed(env: dict[str, str]) -> None:
+    manage(env, "migrate", "--noinput", "-v", "0")
+    script = (
+        "from investigations import services\n"
+        "from investigations.models import Investigation\n"
+        "for i in range(20 - Investigation.objects.filter(status='investigating').count()):\n"
+        "    inv = services.investigation_open(title=f'Bench list {i}', opened_by='U0ALICE001')\n"
+        "    services.investigation_set_channel(investigation_id=inv.pk, channel_id=f'CBENCHL{i:04d}',"
+        " channel_url='')\n"
+        "    services.investigation_activate(investigation_id=inv.pk)\n"
+        f"if not Investigation.objects.filter(channel_id='{STATUS_CHANNEL}').exists():\n"
+        "    inv = services.investigation_open(title='Bench status', opened_by='U0ALICE001')\n"
+        f"    services.investigation_set_channel(investigation_id=inv.pk, channel_id='{STATUS_CHANNEL}',"
+        " channel_url='')\n"
+        "    services.investigation_activate(investigation_id=inv.pk)\n"
     )
+    manage(env, "shell", "-c", script)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=800, help="requests per level and target")
-    parser.add_argument("--levels", default="1,8,32", help="concurrency levels")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--max-seconds", type=float, default=600.0)
-    args = parser.parse_args()
-    levels = [int(level) for level in args.levels.split(",")]
+def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int,
+                   log: Path) -> subprocess.Popen:
+    env = env | {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers),
+                 "GUNICORN_THREADS": str(threads)}
+    out = log.open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+         "--access-logfile", "/dev/null"],
+        cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    import socket
 
-    fake = seeded_workspace()
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited:\n{log.read_text()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError(f"gunicorn did not listen on {port}:\n{log.read_text()}")
+
+
+def measure(*, requests: int, levels: list[int], slack_latency: float, workers: int,
+            threads: int, max_seconds: float) -> dict[str, Any]:
+    """Every target at every level; results as dicts, with ratios to the no-op view."""
+    sys.path.insert(0, str(ROOT))
+    from slack_integration.fakes.slack_api import BOT_TOKEN, SIGNING_SECRET, seeded_workspace
+
+    if not redis_answers(REDIS_URL):
+        raise RuntimeError(f"Redis does not answer at {REDIS_URL} (BENCH_REDIS_URL)")
+    redis_command(REDIS_URL, "FLUSHDB")  # rate-limit counters and queued tasks of an earlier run
+    fake = seeded_workspace(latency=slack_latency)
     for n in range(USERS):
         fake.add_user(f"U0BENCH{n:04d}", name=f"bench{n}")
     fake.start()
-    cache_url = CACHE_URL if redis_answers(CACHE_URL) else ""
-    workers = args.workers if cache_url else 1
-    ensure_database(DATABASE_URL)
-    env = server_env(fake.api_url, cache_url)
-    seed(env)
-    log = ROOT / "artifacts" / "bench-ack-latency-server.log"
-    log.parent.mkdir(exist_ok=True)
+    database_create(DATABASE)
+    env = django_env(
+        DATABASE, DJANGO_SETTINGS_MODULE="bench.settings", CONN_MAX_AGE="60",
+        CACHE_URL=REDIS_URL, CELERY_BROKER_URL=REDIS_URL, SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_BASE_URL=fake.api_url,
+        ISSUES_CHANNEL_ID="C0ISSUES01",
+    )
+    _seed(env)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    server = start_server(env, port, workers, args.threads, log)
+    server = start_gunicorn(env, port, workers, threads, ARTIFACTS / "ack-gunicorn.log")
+    results: list[dict[str, Any]] = []
     try:
         sender = Sender(port, fake.base_url)
         # Each person is looked up once (users.info, after the ack); from then
         # on their commands are answered inline, which is what is measured.
         for n in range(USERS):
             sender.send("/slack/events", sender.body("help", user_id=f"U0BENCH{n:04d}"))
-        warm_by = time.monotonic() + 60
+        warm_by = time.monotonic() + 120
         while len(fake.responses) < USERS and time.monotonic() < warm_by:
             time.sleep(0.2)
-        deadline = time.monotonic() + args.max_seconds
-        print(f"server: {server.label}, workers={workers} threads={args.threads} "
-              f"cache={'redis' if cache_url else 'local memory'}; cpus={os.cpu_count()}")
+        deadline = Deadline(max_seconds)
         for level in levels:
-            for name, path, text in (("signed no-op", "/bench/signed-ping", "help"),
-                                     ("/case help", "/slack/events", "help"),
-                                     ("/case list", "/slack/events", "list")):
-                print(run(sender, name, path, text, level, args.requests, deadline).line(),
-                      flush=True)
+            for name, path, text in TARGETS:
+                # Warm each keep-alive connection and code path, untimed.
+                run_level(sender, name, path, text, level, level, deadline)
+                result = run_level(sender, name, path, text, level, requests, deadline).as_dict()
+                results.append(result)
+                print(f"  ack {name:<28} c={level:<3} p50={result['p50']:6.1f} "
+                      f"p99={result['p99']:6.1f} ms {result['throughput']:6.0f}/s "
+                      f"errors={result['errors']}", flush=True)
+        slack_calls_before_ack = _calls_during(fake)
     finally:
         server.terminate()
         try:
-            server.wait(timeout=10)
+            server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
         fake.stop()
+        redis_command(REDIS_URL, "FLUSHDB")
+    for result in results:
+        base = next(r for r in results
+                    if r["name"] == BASELINE and r["concurrency"] == result["concurrency"])
+        result["p99_ratio"] = result["p99"] / base["p99"] if base["p99"] else 0.0
+        result["throughput_ratio"] = (result["throughput"] / base["throughput"]
+                                      if base["throughput"] else 0.0)
+    return {"results": results, "slack_latency": slack_latency, "workers": workers,
+            "threads": threads, "requests": requests, "slack_calls": slack_calls_before_ack}
+
+
+def _calls_during(fake: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for call in fake.calls:
+        counts[call.method] = counts.get(call.method, 0) + 1
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=600, help="requests per level and target")
+    parser.add_argument("--levels", default="1,8,32", help="concurrency levels")
+    parser.add_argument("--slack-latency", type=float, default=0.2)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--max-seconds", type=float, default=600.0)
+    args = parser.parse_args()
+    measure(requests=args.requests, levels=[int(v) for v in args.levels.split(",")],
+            slack_latency=args.slack_latency, workers=args.workers, threads=args.threads,
+            max_seconds=args.max_seconds)
 
 
 if __name__ == "__main__":
