@@ -42,6 +42,13 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         pytest.exit("CASE_REQUIRE_SERVICES is set but " + "; ".join(missing), returncode=3)
 
 
+# Fixtures that need a service: a test using one is skipped without it, marked or not.
+SERVICE_FIXTURES = {
+    "postgres": {"celery_worker_process"},
+    "redis": {"redis_broker", "celery_worker_process"},
+}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     reasons = {
         "postgres": None if services.POSTGRES_AVAILABLE else (
@@ -52,8 +59,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         ),
     }
     for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
         for marker, reason in reasons.items():
-            if reason and item.get_closest_marker(marker):
+            needed = item.get_closest_marker(marker) or fixtures & SERVICE_FIXTURES[marker]
+            if reason and needed:
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
