@@ -59,8 +59,25 @@ class EscalatedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """A model shown as recorded: every field read-only, no add, no delete.
+
+    Rows are written by the services (with their audit events), never by hand,
+    and deleting one would break the audit trail.
+    """
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Investigation)
-class InvestigationAdmin(admin.ModelAdmin):
+class InvestigationAdmin(RecordAdmin):
     list_display = ("name", "title", "status", "channel_id", "opened_by", "opened_at", "closed_at")
     list_filter = ("status", EscalatedFilter, "opened_at", "closed_at")
     search_fields = (
@@ -68,67 +85,39 @@ class InvestigationAdmin(admin.ModelAdmin):
         "incident__commander", "incident__escalated_by", "incident__resolved_by",
     )
     date_hierarchy = "opened_at"
-    readonly_fields = [f.name for f in Investigation._meta.fields]
     inlines = [IncidentInline, EvidenceInline, AuditEventInline, OutboxInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # investigations are opened from Slack, through the services
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # would break the audit trail
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(RecordAdmin):
     list_display = ("investigation", "commander", "escalated_at", "resolved_at", "pagerduty_state")
     list_filter = ("investigation__status", "pagerduty_state", "escalated_at", "resolved_at")
     search_fields = (
         "investigation__name", "investigation__title", "investigation__channel_id",
         "commander", "escalated_by", "resolved_by",
     )
-    readonly_fields = [f.name for f in Incident._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(RecordAdmin):
     list_display = ("investigation", "permalink", "source_channel_id", "added_by", "added_at")
     list_filter = ("investigation__status", "added_at")
     search_fields = (
         "investigation__name", "investigation__title", "investigation__channel_id",
         "permalink", "source_channel_id", "added_by",
     )
-    readonly_fields = [f.name for f in Evidence._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(RecordAdmin):
     list_display = ("at", "investigation", "action", "actor")
     list_filter = ("action", "at")
     search_fields = (
         "investigation__name", "investigation__title", "investigation__channel_id", "actor",
     )
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+        return False  # append-only: not even the change form
 
 
 @admin.action(description="Retry the selected failed deliveries")
@@ -141,7 +130,7 @@ def retry_deliveries(modeladmin: admin.ModelAdmin, request: HttpRequest, queryse
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(RecordAdmin):
     list_display = (
         "id", "kind", "investigation", "status", "attempts", "last_error", "created_at",
         "next_attempt_at", "delivered_at",
@@ -151,11 +140,4 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "idempotency_key", "investigation__name", "investigation__title",
         "investigation__channel_id", "last_error",
     )
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
     actions = [retry_deliveries]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
