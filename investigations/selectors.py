@@ -48,10 +48,6 @@ def investigation_list_open() -> QuerySet[Investigation]:
     )
 
 
-def outbox_list_for(*, investigation: Investigation) -> QuerySet[OutboxMessage]:
-    return OutboxMessage.objects.filter(investigation=investigation).order_by("id")
-
-
 @dataclass(frozen=True)
 class PagerDutyStatus:
     """Where the incident's page stands, for `/case status` and the admin.
