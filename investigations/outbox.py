@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 FIRST_RETRY_SECONDS = 2.0
 MAX_RETRY_SECONDS = 30.0
+# A handler keeps trying through an outage of about this long (Slack's and
+# PagerDuty's last tens of minutes) before its message fails for good.
+GIVE_UP_AFTER_SECONDS = 30 * 60
 ORDERING_WAIT_SECONDS = 2.0
 BROKER_DOWN_SECONDS = 5.0
 
@@ -73,18 +76,20 @@ _HANDLERS: dict[str, HandlerSpec] = {}
 
 
 def outbox_handler(
-    kind: str, *, max_attempts: int = 10, on_give_up: GiveUpCallback | None = None
+    kind: str, *, max_attempts: int | None = None, on_give_up: GiveUpCallback | None = None
 ) -> Callable[[Handler], Handler]:
     """Register the function that delivers messages of `kind`.
 
-    `on_give_up` runs in the delivery's transaction when the message fails for
+    `max_attempts` defaults to the tries that fit in GIVE_UP_AFTER_SECONDS;
+    a handler someone is waiting on may give up sooner. `on_give_up` runs in the delivery's transaction when the message fails for
     good (a permanent error, or `max_attempts` transient ones). A failed
     attempt rolls back the handler's database writes, but not what it put in
     `message.payload`: a multi-step handler checkpoints its progress there.
     """
 
     def register(handle: Handler) -> Handler:
-        _HANDLERS[kind] = HandlerSpec(kind, handle, max_attempts, on_give_up)
+        attempts = attempts_within(GIVE_UP_AFTER_SECONDS) if max_attempts is None else max_attempts
+        _HANDLERS[kind] = HandlerSpec(kind, handle, attempts, on_give_up)
         return handle
 
     return register
@@ -99,6 +104,15 @@ def retry_delay(attempts: int, retry_after: float | None = None) -> float:
     if retry_after is not None:
         return max(float(retry_after), 0.0)
     return min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), MAX_RETRY_SECONDS)
+
+
+def attempts_within(seconds: float) -> int:
+    """How many tries the backoff fits into `seconds`."""
+    attempts, elapsed = 1, 0.0
+    while elapsed + retry_delay(attempts) <= seconds:
+        elapsed += retry_delay(attempts)
+        attempts += 1
+    return attempts
 
 
 def outbox_record(

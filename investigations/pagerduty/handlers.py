@@ -14,32 +14,21 @@ from django.conf import settings
 from investigations.effects import Effect, channel_ordering_key
 from investigations.models import Incident, OutboxMessage
 from investigations.outbox import (
+    GIVE_UP_AFTER_SECONDS,
     PermanentDeliveryError,
     TransientDeliveryError,
+    attempts_within,
     outbox_handler,
     outbox_record,
-    retry_delay,
 )
 from investigations.pagerduty import client, payloads
 from investigations.services import incident_set_pagerduty_state
 
 logger = logging.getLogger(__name__)
 
-# Keep paging through an outage of about this long before asking for a page
-# by hand; with retries at most 30 s apart, a page still goes out within
-# about 30 s of PagerDuty answering again.
-GIVE_UP_AFTER_SECONDS = 30 * 60
-
-
-def attempts_within(seconds: float) -> int:
-    """How many tries the outbox's backoff fits into `seconds`."""
-    attempts, elapsed = 1, 0.0
-    while elapsed + retry_delay(attempts) <= seconds:
-        elapsed += retry_delay(attempts)
-        attempts += 1
-    return attempts
-
-
+# Keep paging through an outage of about half an hour (the outbox's default)
+# before asking for a page by hand; with retries at most 30 s apart, a page
+# still goes out within about 30 s of PagerDuty answering again.
 MAX_ATTEMPTS = attempts_within(GIVE_UP_AFTER_SECONDS)
 
 

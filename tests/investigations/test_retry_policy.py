@@ -86,3 +86,25 @@ def test_slack_clients_carry_no_sdk_retry_handlers(fake_slack):
     assert slack_client().retry_handlers == []
     assert slack_client(timeout=2).retry_handlers == []
     assert build_app().client.retry_handlers == []
+
+
+# Handlers someone is waiting on give up sooner and say so: the opener of a
+# channel, the requester of an export.
+TOLD_SOONER = {"slack.open_channel", "slack.export_csv"}
+
+
+def test_every_handler_keeps_trying_through_a_half_hour_outage():
+    from investigations.outbox import _HANDLERS, retry_delay
+
+    kinds = {kind for kind in _HANDLERS if not kind.startswith("outbox.")}  # not test doubles
+    assert {"slack.archive_channel", "slack.refresh_announcement", "pagerduty.trigger"} <= kinds
+    for kind in kinds - TOLD_SOONER:
+        budget = sum(retry_delay(n) for n in range(1, _HANDLERS[kind].max_attempts))
+        assert 29 * 60 < budget <= 30 * 60, (kind, budget)
+
+
+def test_the_handlers_that_give_up_sooner_tell_someone():
+    from investigations.outbox import _HANDLERS
+
+    for kind in TOLD_SOONER:
+        assert _HANDLERS[kind].on_give_up is not None, kind
