@@ -169,3 +169,12 @@ def test_a_crash_in_a_modal_submission_is_a_200_shown_in_the_modal(slack, monkey
     shown = json.dumps(reply["view"], ensure_ascii=False)
     assert "Something went wrong" in shown
     assert "database on fire" not in shown
+
+
+def test_the_app_is_built_once_per_configuration_and_building_it_calls_nobody(fake_slack):
+    from slack_integration.bolt_app import build_app
+
+    app = build_app()  # this fake's port is new, so this builds
+    assert build_app() is app
+    assert app.client.base_url == fake_slack.api_url.rstrip("/") + "/"
+    assert fake_slack.calls == []
