@@ -65,19 +65,23 @@ def test_nothing_that_would_break_the_audit_trail_is_deletable(staff_client):
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
-def test_failed_delivery_can_be_retried_from_the_admin(staff_client, monkeypatch):
+def test_failed_delivery_can_be_retried_from_the_admin(
+    staff_client, monkeypatch, django_capture_on_commit_callbacks
+):
     dispatched: list[int] = []
     monkeypatch.setattr(outbox, "outbox_dispatch", lambda message_id: dispatched.append(message_id))
     message = OutboxMessage.objects.create(
         kind="outbox.echo", idempotency_key="x", status="failed", last_error="boom"
     )
-    with_commit = staff_client.post(
-        reverse("admin:investigations_outboxmessage_changelist"),
-        {"action": "retry_deliveries", "_selected_action": [message.pk]},
-    )
-    assert with_commit.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:investigations_outboxmessage_changelist"),
+            {"action": "retry_deliveries", "_selected_action": [message.pk]},
+        )
+    assert response.status_code == 302
     message.refresh_from_db()
     assert message.status == "pending"
+    assert dispatched == [message.pk]  # handed to a worker once the retry committed
 
 
 def test_non_staff_cannot_see_the_admin(client):
