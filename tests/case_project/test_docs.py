@@ -109,3 +109,17 @@ def test_the_installation_guide_covers(topic):
 )
 def test_the_readme_names_the_processes_and_where_to_read_more(command):
     assert command in README.read_text()
+
+
+def test_the_guides_production_settings_keep_health_checked_connections():
+    from tests.case_project.test_deploy import documented_env
+    from tests.case_project.test_settings import settings_value
+
+    env = documented_env()
+    env["DATABASE_URL"] = "postgres://case@127.0.0.1:5432/case"  # parsed only, never reached
+    database = settings_value(
+        "(settings.DATABASES['default']['CONN_MAX_AGE'], "
+        "settings.DATABASES['default']['CONN_HEALTH_CHECKS'])", **env
+    )
+    assert database == f"({int(env['CONN_MAX_AGE'])}, True)"
+    assert int(env["CONN_MAX_AGE"]) > 0
