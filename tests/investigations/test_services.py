@@ -1,6 +1,7 @@
 """Each service: the transition, the exact audit rows and the outbox rows."""
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from investigations import services
 from investigations.exceptions import (
@@ -9,7 +10,7 @@ from investigations.exceptions import (
     SameCommander,
     TransitionRefused,
 )
-from investigations.models import AuditEvent, Incident, Investigation, OutboxMessage
+from investigations.models import AuditEvent, Evidence, Incident, Investigation, OutboxMessage
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -234,3 +235,21 @@ def test_services_run_inside_their_own_transaction_on_failure(monkeypatch):
     assert investigation.status == Investigation.Status.INVESTIGATING
     assert not Incident.objects.filter(investigation=investigation).exists()
     assert not AuditEvent.objects.filter(action="escalated").exists()
+
+
+def test_the_database_itself_refuses_a_second_link_and_a_second_incident():
+    """The constraints hold even for code that skips the services."""
+    investigation = factories.investigation_escalated()
+    link = {"investigation": investigation, "source_channel_id": "C1", "message_ts": "1.2",
+            "permalink": "https://example.slack.com/archives/C1/p12", "added_by": "U1"}
+    Evidence.objects.create(**link)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Evidence.objects.create(**link)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Incident.objects.create(investigation=investigation, commander="U2", escalated_by="U2")
+    channel_taken = {"name": "case-other-abc", "title": "x", "opened_by": "U1",
+                     "channel_id": investigation.channel_id}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Investigation.objects.create(**channel_taken)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Investigation.objects.create(name=investigation.name, title="x", opened_by="U1")
