@@ -6,6 +6,7 @@ shortcuts, modal submissions and block actions are a JSON `payload`; events
 are an `event_callback` envelope). Everything else reads these dataclasses.
 """
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -150,3 +151,38 @@ def plain_text_from_slack(text: str) -> str:
     `investigations.naming.title_from_slack` to undo once.
     """
     return _TOKEN.sub(_unwrap, text)
+
+
+@dataclass(frozen=True)
+class CollectedMessage:
+    """The message a person collected, carried through the modal's metadata."""
+
+    channel_id: str
+    message_ts: str
+
+    def to_metadata(self) -> str:
+        return json.dumps({"channel_id": self.channel_id, "message_ts": self.message_ts})
+
+    @classmethod
+    def from_metadata(cls, metadata: str) -> "CollectedMessage | None":
+        try:
+            data = json.loads(metadata or "{}")
+            found = cls(channel_id=str(data["channel_id"]), message_ts=str(data["message_ts"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+        return found if found.channel_id and found.message_ts else None
+
+    @classmethod
+    def from_shortcut(cls, body: Mapping[str, Any]) -> "CollectedMessage":
+        message = body.get("message") or {}
+        return cls(
+            channel_id=(body.get("channel") or {}).get("id", ""),
+            message_ts=body.get("message_ts") or message.get("ts", ""),
+        )
+
+
+def selected_option_value(view: Mapping[str, Any], *, block_id: str, action_id: str) -> str:
+    """The value of the option picked in a submitted view's select ("" if none)."""
+    values = (view.get("state") or {}).get("values") or {}
+    selected = (values.get(block_id) or {}).get(action_id) or {}
+    return str((selected.get("selected_option") or {}).get("value") or "")

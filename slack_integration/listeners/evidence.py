@@ -15,10 +15,8 @@ cached workspace URL instead (never a second Slack call before the ack),
 which is right for every message but a thread reply.
 """
 
-import json
 import logging
 import uuid
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -44,6 +42,7 @@ from slack_integration.ids import COLLECT_EVIDENCE_CALLBACK_ID as SHORTCUT_ID
 from slack_integration.ids import COLLECT_EVIDENCE_SELECT_ACTION_ID as SELECT_ACTION_ID
 from slack_integration.ids import COLLECT_EVIDENCE_SELECT_BLOCK_ID as SELECT_BLOCK_ID
 from slack_integration.ids import COLLECT_EVIDENCE_VIEW_CALLBACK_ID as VIEW_ID
+from slack_integration.payloads import CollectedMessage, selected_option_value
 from slack_integration.responses import response_post
 from slack_integration.workspace import installation_cached
 
@@ -55,34 +54,6 @@ PICKER_FAILED = "⚠️ Case could not open the picker (Slack refused it). Pleas
 NO_PERMALINK = "Case could not get this message's link from Slack just now; please try again."
 GONE = "That investigation no longer exists; pick another."
 CHOOSE = "Choose the investigation to add this message to."
-
-
-@dataclass(frozen=True)
-class CollectedMessage:
-    """The message a person collected, carried through the modal's metadata."""
-
-    channel_id: str
-    message_ts: str
-
-    def to_metadata(self) -> str:
-        return json.dumps({"channel_id": self.channel_id, "message_ts": self.message_ts})
-
-    @classmethod
-    def from_metadata(cls, metadata: str) -> "CollectedMessage | None":
-        try:
-            data = json.loads(metadata or "{}")
-            found = cls(channel_id=str(data["channel_id"]), message_ts=str(data["message_ts"]))
-        except (ValueError, KeyError, TypeError):
-            return None
-        return found if found.channel_id and found.message_ts else None
-
-    @classmethod
-    def from_shortcut(cls, body: dict[str, Any]) -> "CollectedMessage":
-        message = body.get("message") or {}
-        return cls(
-            channel_id=(body.get("channel") or {}).get("id", ""),
-            message_ts=body.get("message_ts") or message.get("ts", ""),
-        )
 
 
 def collect_evidence(ack: Ack, body: dict[str, Any]) -> None:
@@ -118,12 +89,6 @@ def open_investigations_matching(query: str) -> dict[str, Any]:
 
 def search_investigations(ack: Ack, body: dict[str, Any]) -> None:
     ack(**open_investigations_matching(str(body.get("value") or "")))
-
-
-def _selected_value(view: dict[str, Any]) -> str:
-    values = (view.get("state") or {}).get("values") or {}
-    selected = (values.get(SELECT_BLOCK_ID) or {}).get(SELECT_ACTION_ID) or {}
-    return str((selected.get("selected_option") or {}).get("value") or "")
 
 
 def _chosen(value: str) -> Investigation | None:
@@ -164,7 +129,7 @@ def submit_evidence(ack: Ack, body: dict[str, Any]) -> None:
         logger.warning("slack.evidence_metadata_missing view=%s", view.get("id"))
         _field_error(ack, SOMETHING_WENT_WRONG.removeprefix("⚠️ "))
         return
-    value = _selected_value(view)
+    value = selected_option_value(view, block_id=SELECT_BLOCK_ID, action_id=SELECT_ACTION_ID)
     investigation = _chosen(value)
     if investigation is None:
         _field_error(ack, GONE if value else CHOOSE)
