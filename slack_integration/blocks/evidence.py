@@ -14,7 +14,7 @@ OPTION_TEXT_LIMIT = 75  # an option's text
 
 NONE_OPEN = (
     "⚠️ There is no open investigation to add this message to. "
-    "Open one with `/case open <title>`, then collect the message again."
+    "Open one with `/case open &lt;title&gt;`, then collect the message again."
 )
 
 

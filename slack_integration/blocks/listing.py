@@ -22,7 +22,8 @@ from slack_integration.blocks.phases import phase_badge, phase_emoji
 
 # A header, this many sections, and the "and N more" line: 50 blocks at most.
 MAX_LISTED = MAX_BLOCKS - 2
-EMPTY = "No open investigations. Open one with `/case open <title>`."
+# `&lt;title&gt;`: a raw `<title>` is a link to Slack, shown as "title".
+EMPTY = "No open investigations. Open one with `/case open &lt;title&gt;`."
 
 
 def _entry(investigation: Investigation, now: datetime) -> dict[str, Any]:

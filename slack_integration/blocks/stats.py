@@ -73,7 +73,7 @@ def stats_message(report: Report, *, label: str) -> dict[str, Any]:
         return message(
             f"📊 Operational Dashboard: {NO_DATA}",
             title,
-            section(f"{NO_DATA}: open an investigation with `/case open <title>` to start."),
+            section(f"{NO_DATA}: open an investigation with `/case open &lt;title&gt;` to start."),
             updated,
         )
     now, durations, all_time = report.current, report.durations, report.durations_all_time

@@ -20,7 +20,9 @@ def test_nothing_open_says_how_to_open_one(slack):
     factories.investigation_closed()
     reply = listed(slack)
     assert "No open investigations" in reply["text"]
-    assert "/case open" in reply["text"]
+    # `<title>` escaped: raw, Slack would read it as a link and show "title".
+    assert "`/case open &lt;title&gt;`" in reply["text"]
+    assert "<title>" not in text_of(reply)
 
 
 def test_each_open_investigation_gets_its_own_section_newest_first(slack):

@@ -25,6 +25,7 @@ def test_stats_on_an_empty_history_says_no_data_yet(slack):
     [reply] = ask(slack, "stats")
     assert reply["response_type"] == "ephemeral"
     assert "No data yet" in text_of(reply)
+    assert "<title>" not in text_of(reply)
 
 
 def test_stats_shows_the_last_seven_days_and_all_time(slack):

@@ -64,6 +64,7 @@ def test_with_none_open_the_shortcut_says_so_on_its_response_url(slack, fake_sla
     outcome = shortcut(slack)
     assert outcome["ack"] == {}
     assert any("no open investigation" in said for said in outcome["said"])
+    assert any("`/case open &lt;title&gt;`" in said for said in outcome["said"])
     assert fake_slack.calls_to("views.open") == []
     assert fake_slack.calls_to("chat.postEphemeral") == []
 
