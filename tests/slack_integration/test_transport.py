@@ -178,3 +178,21 @@ def test_the_app_is_built_once_per_configuration_and_building_it_calls_nobody(fa
     assert build_app() is app
     assert app.client.base_url == fake_slack.api_url.rstrip("/") + "/"
     assert fake_slack.calls == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("payload=not-json", "application/x-www-form-urlencoded"),
+     ("{not json", "application/json")],
+    ids=["form-payload", "json"],
+)
+def test_a_body_that_cannot_be_parsed_is_401_unsigned_and_an_empty_200_signed(
+    slack, client, body, content_type
+):
+    unsigned = client.post("/slack/events", data=body, content_type=content_type)
+    assert unsigned.status_code == 401
+    signed = slack.post(body, content_type=content_type)
+    assert (signed.status_code, signed.content) == (200, b"")
+    stale = slack.post(body, content_type=content_type, timestamp=int(time.time()) - 400)
+    assert stale.status_code == 401
+    assert _unchanged()
