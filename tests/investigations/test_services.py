@@ -7,6 +7,7 @@ from investigations import services
 from investigations.exceptions import (
     EvidenceAlreadyCollected,
     InvalidTitle,
+    NameExhausted,
     SameCommander,
     TransitionRefused,
 )
@@ -253,3 +254,20 @@ def test_the_database_itself_refuses_a_second_link_and_a_second_incident():
         Investigation.objects.create(**channel_taken)
     with pytest.raises(IntegrityError), transaction.atomic():
         Investigation.objects.create(name=investigation.name, title="x", opened_by="U1")
+
+
+def test_open_gives_up_after_a_bounded_number_of_draws_and_writes_nothing(monkeypatch):
+    first = services.investigation_open(title="API down", opened_by="U1")
+    taken = first.name.rsplit("-", 1)[1]
+    draws: list[str] = []
+
+    def same_suffix() -> str:
+        draws.append(taken)
+        return taken
+
+    monkeypatch.setattr("investigations.naming.random_suffix", same_suffix)
+    with pytest.raises(NameExhausted, match="add a word or two"):
+        services.investigation_open(title="API down", opened_by="U2")
+    assert len(draws) == 10
+    assert Investigation.objects.count() == 1
+    assert AuditEvent.objects.filter(actor="U2").count() == 0
