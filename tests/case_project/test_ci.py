@@ -20,7 +20,10 @@ READY = (
     and all(shutil.which(tool) for tool in ("make", "bash", "pg_isready", "redis-cli"))
     and Path("/usr/bin/chromium").exists() and Path("/usr/bin/chromedriver").exists()
     and Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf").exists()
+    # make would reinstall the virtualenv first otherwise (slow, and online).
     and (ROOT / ".venv" / ".installed-stamp").exists()
+    and (ROOT / ".venv" / ".installed-stamp").stat().st_mtime
+    >= (ROOT / "pyproject.toml").stat().st_mtime
 )
 
 pytestmark = [
