@@ -91,6 +91,10 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# Django's Redis backend with one client per server and a one-round-trip
+# counter for the rate limit; same keys and values (case_project/cache.py).
+if CACHES["default"].get("BACKEND") == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "case_project.cache.RedisCache"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

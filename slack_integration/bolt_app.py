@@ -35,7 +35,7 @@ from slack_integration.client import api_base_url
 from slack_integration.listeners import register_listeners
 from slack_integration.listeners.errors import handle_error
 from slack_integration.middleware import dedup_middleware, guard_middleware_for
-from slack_integration.workspace import installation_cached
+from slack_integration.workspace import Installation, installation_cached
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,16 @@ def _config() -> _Config:
 
 
 def _authorizer(bot_token: str) -> Callable[..., AuthorizeResult]:
+    # The bot's ids (for Bolt's ignoring of the bot's own events) belong to
+    # the token, and an app is built per token: once the cache has them, they
+    # are kept here rather than read from Redis before every ack.
+    found: list[Installation] = []
+
     # Bolt passes what the inner function's parameter names ask for.
     def authorize(enterprise_id: str | None, team_id: str | None, user_id: str | None) -> AuthorizeResult:
-        known = installation_cached()
+        known = found[0] if found else installation_cached()
+        if known is not None and not found:
+            found.append(known)
         return AuthorizeResult(
             enterprise_id=enterprise_id,
             team_id=team_id,

@@ -12,6 +12,7 @@ lookup=False)` says `pending` rather than call Slack before an ack.
 """
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_integration.client import slack_client, slack_error_code
 from slack_integration.installation import installation_reply
 from slack_integration.payloads import Actor
-from slack_integration.ratelimit import rate_limit_hit
+from slack_integration.ratelimit import rate_limit_hit, rate_limit_keys
 from slack_integration.workspace import Installation, installation_identity
 
 logger = logging.getLogger(__name__)
@@ -111,9 +112,17 @@ def _look_up(user_id: str) -> tuple[str, str] | None:
     return _classify(user, installation)
 
 
-def identity_verdict(actor: Actor, *, lookup: bool) -> Verdict:
-    """Member, guest or outsider, from the cache or (when `lookup`) users.info."""
-    cached = cache.get(_user_cache_key(actor.user_id))
+_UNREAD = object()
+
+
+def identity_verdict(actor: Actor, *, lookup: bool, cached: Any = _UNREAD) -> Verdict:
+    """Member, guest or outsider, from the cache or (when `lookup`) users.info.
+
+    `cached`: the person's cached verdict when the caller has read it already
+    (None: not cached).
+    """
+    if cached is _UNREAD:
+        cached = cache.get(_user_cache_key(actor.user_id))
     if cached is None:
         if not lookup:
             return PENDING
@@ -131,13 +140,18 @@ def check_request(actor: Actor, *, lookup: bool, count: bool = True) -> Verdict:
     """The whole guard: workspace, then the rate limit, then the person.
 
     The rate limit comes before the person so a flood costs no users.info
-    calls. `count=False` re-checks a request already counted once.
+    calls. `count=False` re-checks a request already counted once. The rate
+    limit's keys and the person's cached verdict are read in one round trip.
     """
     verdict = workspace_verdict(actor)
     if not verdict.allowed:
         return verdict
-    if count:
-        limited = rate_limit_hit(f"{actor.team_id}:{actor.user_id}")
-        if not limited.allowed:
-            return _refuse(actor, "rate_limited", limited.message)
-    return identity_verdict(actor, lookup=lookup)
+    if not count:
+        return identity_verdict(actor, lookup=lookup)
+    subject, now = f"{actor.team_id}:{actor.user_id}", time.time()
+    person_key = _user_cache_key(actor.user_id)
+    known = cache.get_many([*rate_limit_keys(subject, now), person_key])
+    limited = rate_limit_hit(subject, now=now, known=known)
+    if not limited.allowed:
+        return _refuse(actor, "rate_limited", limited.message)
+    return identity_verdict(actor, lookup=lookup, cached=known.get(person_key))

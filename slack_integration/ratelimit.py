@@ -3,14 +3,17 @@
 The original's limits, kept in Django's cache so every process shares them
 when CACHE_URL is Redis. The minute is a sliding window approximated from two
 fixed buckets (this minute's count plus the previous minute's, weighted by
-how much of it still overlaps), counted with `cache.add` + `cache.incr`,
-which are atomic on Redis and under a lock in local memory. Refused requests
+how much of it still overlaps), counted atomically: on Redis with the cache's
+`count()` (one round trip, case_project/cache.py), elsewhere with
+`cache.add` + `cache.incr` (under a lock in local memory). Refused requests
 are not counted.
 """
 
 import math
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 
@@ -41,6 +44,9 @@ ALLOWED = RateLimitVerdict(allowed=True)
 
 
 def _count(key: str) -> int:
+    count = getattr(cache, "count", None)
+    if count is not None:
+        return count(key, WINDOW_SECONDS * 2)
     cache.add(key, 0, WINDOW_SECONDS * 2)
     try:
         return cache.incr(key)
@@ -49,13 +55,28 @@ def _count(key: str) -> int:
         return 1
 
 
-def rate_limit_hit(subject: str, now: float | None = None) -> RateLimitVerdict:
-    """Count one request by `subject` (team:user) and say whether it may run."""
+def rate_limit_keys(subject: str, now: float) -> tuple[str, str]:
+    """The cache keys `rate_limit_hit` reads first: the block, the previous minute's count.
+
+    A caller that reads them itself (with other keys, in one round trip)
+    passes what it found as `known`.
+    """
+    window = int(now // WINDOW_SECONDS)
+    return f"case:ratelimit:block:{subject}", f"case:ratelimit:{subject}:{window - 1}"
+
+
+def rate_limit_hit(subject: str, now: float | None = None,
+                   known: Mapping[str, Any] | None = None) -> RateLimitVerdict:
+    """Count one request by `subject` (team:user) and say whether it may run.
+
+    `known`: the values of `rate_limit_keys(subject, now)` already read
+    from the cache (absent keys left out), or None to read them here.
+    """
     now = time.time() if now is None else now
     window = int(now // WINDOW_SECONDS)
-    block_key = f"case:ratelimit:block:{subject}"
-    previous_key = f"case:ratelimit:{subject}:{window - 1}"
-    known = cache.get_many([block_key, previous_key])  # one round trip before every ack
+    block_key, previous_key = rate_limit_keys(subject, now)
+    if known is None:
+        known = cache.get_many([block_key, previous_key])
     blocked_until = known.get(block_key)
     if blocked_until is not None and blocked_until > now:
         return RateLimitVerdict(allowed=False, retry_in=math.ceil(blocked_until - now))

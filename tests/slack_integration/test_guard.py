@@ -212,3 +212,18 @@ def test_with_a_redis_cache_every_process_shares_the_rate_limit(settings):
     here = rate_limit_hit(subject, now=now + 1)
     assert (here.allowed, here.just_blocked) == (False, True)
     assert not rate_limit_hit(subject, now=now + 2).allowed
+
+
+@pytest.mark.redis
+def test_a_known_persons_command_costs_two_redis_round_trips_before_its_ack(slack, settings):
+    """The rate limit's keys and the person's verdict in one read, the count in one write;
+    the bot's ids are kept by the app once the cache has them."""
+    from tests.case_project.test_cache import CountingConnection, redis_cache_settings
+
+    settings.CACHES = {"default": redis_cache_settings()}
+    slack.command("help")  # looked up after the ack: the verdict and the bot's ids are cached
+    slack.command("help")
+    CountingConnection.writes.clear()
+    reply = reply_of(slack.command("help"))
+    assert "Collect Evidence" in reply["text"] + json.dumps(reply.get("blocks", []))
+    assert len(CountingConnection.writes) == 2
