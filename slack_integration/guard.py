@@ -12,7 +12,6 @@ lookup=False)` says `pending` rather than call Slack before an ack.
 """
 
 import logging
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +22,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_integration.client import slack_client, slack_error_code
 from slack_integration.installation import installation_reply
 from slack_integration.payloads import Actor
-from slack_integration.ratelimit import rate_limit_hit, rate_limit_keys
+from slack_integration.ratelimit import rate_limit_hit
 from slack_integration.workspace import Installation, installation_identity
 
 logger = logging.getLogger(__name__)
@@ -140,18 +139,17 @@ def check_request(actor: Actor, *, lookup: bool, count: bool = True) -> Verdict:
     """The whole guard: workspace, then the rate limit, then the person.
 
     The rate limit comes before the person so a flood costs no users.info
-    calls. `count=False` re-checks a request already counted once. The rate
-    limit's keys and the person's cached verdict are read in one round trip.
+    calls. `count=False` re-checks a request already counted once. The
+    person's cached verdict is read with the rate limit's keys (one round
+    trip on Redis).
     """
     verdict = workspace_verdict(actor)
     if not verdict.allowed:
         return verdict
     if not count:
         return identity_verdict(actor, lookup=lookup)
-    subject, now = f"{actor.team_id}:{actor.user_id}", time.time()
     person_key = _user_cache_key(actor.user_id)
-    known = cache.get_many([*rate_limit_keys(subject, now), person_key])
-    limited = rate_limit_hit(subject, now=now, known=known)
+    limited = rate_limit_hit(f"{actor.team_id}:{actor.user_id}", also_read=[person_key])
     if not limited.allowed:
         return _refuse(actor, "rate_limited", limited.message)
-    return identity_verdict(actor, lookup=lookup, cached=known.get(person_key))
+    return identity_verdict(actor, lookup=lookup, cached=limited.read.get(person_key))

@@ -3,16 +3,22 @@
 The original's limits, kept in Django's cache so every process shares them
 when CACHE_URL is Redis. The minute is a sliding window approximated from two
 fixed buckets (this minute's count plus the previous minute's, weighted by
-how much of it still overlaps), counted atomically: on Redis with the cache's
-`count()` (one round trip, case_project/cache.py), elsewhere with
-`cache.add` + `cache.incr` (under a lock in local memory). Refused requests
-are not counted.
+how much of it still overlaps), counted atomically. Refused requests are not
+counted.
+
+This runs before every ack. On Redis (case_project/cache.py) the block, the
+previous minute's count, the caller's other keys (`also_read`: the guard's
+cached verdict on the person) and this minute's count are read and counted
+in one round trip; a request that turns out to be blocked is then uncounted.
+Elsewhere (local memory) they are read with `get_many`, then counted with
+`add` + `incr`, only when not blocked.
 """
 
+import contextlib
 import math
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
@@ -27,6 +33,8 @@ class RateLimitVerdict:
     allowed: bool
     retry_in: int = 0  # seconds until the block ends
     just_blocked: bool = False
+    # The values of the caller's `also_read` keys (absent ones left out).
+    read: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def message(self) -> str:
@@ -40,13 +48,7 @@ class RateLimitVerdict:
         return f"⚠️ Rate limit exceeded. Please wait {self.retry_in} seconds before trying again."
 
 
-ALLOWED = RateLimitVerdict(allowed=True)
-
-
 def _count(key: str) -> int:
-    count = getattr(cache, "count", None)
-    if count is not None:
-        return count(key, WINDOW_SECONDS * 2)
     cache.add(key, 0, WINDOW_SECONDS * 2)
     try:
         return cache.incr(key)
@@ -55,35 +57,43 @@ def _count(key: str) -> int:
         return 1
 
 
-def rate_limit_keys(subject: str, now: float) -> tuple[str, str]:
-    """The cache keys `rate_limit_hit` reads first: the block, the previous minute's count.
-
-    A caller that reads them itself (with other keys, in one round trip)
-    passes what it found as `known`.
-    """
-    window = int(now // WINDOW_SECONDS)
-    return f"case:ratelimit:block:{subject}", f"case:ratelimit:{subject}:{window - 1}"
+def _uncount(key: str) -> None:
+    with contextlib.suppress(ValueError):  # already expired: nothing to take back
+        cache.decr(key)
 
 
-def rate_limit_hit(subject: str, now: float | None = None,
-                   known: Mapping[str, Any] | None = None) -> RateLimitVerdict:
+def rate_limit_hit(
+    subject: str, now: float | None = None, *, also_read: Sequence[str] = ()
+) -> RateLimitVerdict:
     """Count one request by `subject` (team:user) and say whether it may run.
 
-    `known`: the values of `rate_limit_keys(subject, now)` already read
-    from the cache (absent keys left out), or None to read them here.
+    `also_read`: more cache keys to read in the same round trip; their
+    values come back in the verdict's `read`.
     """
     now = time.time() if now is None else now
     window = int(now // WINDOW_SECONDS)
-    block_key, previous_key = rate_limit_keys(subject, now)
-    if known is None:
-        known = cache.get_many([block_key, previous_key])
+    block_key = f"case:ratelimit:block:{subject}"
+    previous_key = f"case:ratelimit:{subject}:{window - 1}"
+    current_key = f"case:ratelimit:{subject}:{window}"
+    keys = [block_key, previous_key, *also_read]
+    count_and_get_many = getattr(cache, "count_and_get_many", None)
+    if count_and_get_many is not None:
+        current, known = count_and_get_many(current_key, keys, timeout=WINDOW_SECONDS * 2)
+    else:
+        current, known = None, cache.get_many(keys)
+    read = {key: known[key] for key in also_read if key in known}
     blocked_until = known.get(block_key)
     if blocked_until is not None and blocked_until > now:
-        return RateLimitVerdict(allowed=False, retry_in=math.ceil(blocked_until - now))
-    current = _count(f"case:ratelimit:{subject}:{window}")
+        if current is not None:
+            _uncount(current_key)
+        return RateLimitVerdict(allowed=False, retry_in=math.ceil(blocked_until - now), read=read)
+    if current is None:
+        current = _count(current_key)
     previous = known.get(previous_key, 0)
     overlap = 1 - (now - window * WINDOW_SECONDS) / WINDOW_SECONDS
     if previous * overlap + current > LIMIT:
         cache.set(block_key, now + BLOCK_SECONDS, BLOCK_SECONDS)
-        return RateLimitVerdict(allowed=False, retry_in=BLOCK_SECONDS, just_blocked=True)
-    return ALLOWED
+        return RateLimitVerdict(
+            allowed=False, retry_in=BLOCK_SECONDS, just_blocked=True, read=read
+        )
+    return RateLimitVerdict(allowed=True, read=read)

@@ -62,12 +62,18 @@ def test_count_starts_a_missing_key_at_one_with_its_expiry_and_adds_one_after(re
 
 
 @pytest.mark.redis
-def test_count_is_one_round_trip(redis_caches):
-    ours, _ = redis_caches
+def test_count_is_one_round_trip_and_may_read_other_keys_in_it(redis_caches):
+    ours, django = redis_caches
     ours.get("warm-the-connection")
     CountingConnection.writes.clear()
-    ours.count(f"count-{uuid.uuid4().hex}", 60)
+    key = f"count-{uuid.uuid4().hex}"
+    ours.count(key, 60)
     assert len(CountingConnection.writes) == 1
+    django.set_many({"block": 1234.5, "verdict": {"reason": ""}}, 60)
+    counted, found = ours.count_and_get_many(key, ["block", "verdict", "absent", key])
+    assert len(CountingConnection.writes) == 2
+    # Read before counting: the counter's own value is the one before this count.
+    assert (counted, found) == (2, {"block": 1234.5, "verdict": {"reason": ""}, key: 1})
 
 
 @pytest.mark.redis

@@ -123,7 +123,21 @@ def test_the_61st_request_in_a_minute_blocks_the_person_for_five_minutes(slack):
     assert "Collect Evidence" in slack.fake.responses[-1]["text"]
 
 
-def test_a_block_lasts_five_minutes_then_ends():
+@pytest.fixture(params=["local-memory", pytest.param("redis", marks=pytest.mark.redis)])
+def rate_limit_cache(request, settings):
+    """The rate limit on the tests' local memory cache, and on Case's Redis cache."""
+    from django.core.cache import cache
+
+    from tests.case_project.test_cache import redis_cache_settings
+
+    if request.param == "redis":
+        settings.CACHES = {"default": redis_cache_settings()}
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
+def test_a_block_lasts_five_minutes_then_ends(rate_limit_cache):
     subject = "T1:U-block"
     for i in range(LIMIT):
         assert rate_limit_hit(subject, now=1020.0 + i * 0.5).allowed
@@ -134,7 +148,16 @@ def test_a_block_lasts_five_minutes_then_ends():
     assert rate_limit_hit(subject, now=1050.0 + BLOCK_SECONDS + 120).allowed
 
 
-def test_a_burst_straddling_two_minutes_is_still_limited():
+def test_refused_requests_are_not_counted(rate_limit_cache):
+    subject = "T1:U-refused"
+    assert all(rate_limit_hit(subject, now=1020.0 + i * 0.5).allowed for i in range(LIMIT))
+    assert rate_limit_hit(subject, now=1050.0).just_blocked  # blocked until 1350
+    assert not any(rate_limit_hit(subject, now=1340.0).allowed for _ in range(LIMIT + 10))
+    # The same minute, once the block is over: the refused ones were not counted.
+    assert rate_limit_hit(subject, now=1351.0).allowed
+
+
+def test_a_burst_straddling_two_minutes_is_still_limited(rate_limit_cache):
     """Fixed windows would let 60 + 60 through in two seconds; the sliding one does not."""
     subject = "T1:U-straddle"
     results = [rate_limit_hit(subject, now=1079.0 + i / 60).allowed for i in range(LIMIT)]
@@ -142,7 +165,7 @@ def test_a_burst_straddling_two_minutes_is_still_limited():
     assert results.count(True) == LIMIT
 
 
-def test_a_steady_pace_under_the_limit_is_never_blocked():
+def test_a_steady_pace_under_the_limit_is_never_blocked(rate_limit_cache):
     subject = "T1:U-steady"
     assert all(rate_limit_hit(subject, now=5000.0 + i * 1.1).allowed for i in range(300))
 
@@ -215,9 +238,9 @@ def test_with_a_redis_cache_every_process_shares_the_rate_limit(settings):
 
 
 @pytest.mark.redis
-def test_a_known_persons_command_costs_two_redis_round_trips_before_its_ack(slack, settings):
-    """The rate limit's keys and the person's verdict in one read, the count in one write;
-    the bot's ids are kept by the app once the cache has them."""
+def test_a_known_persons_command_costs_one_redis_round_trip_before_its_ack(slack, settings):
+    """The rate limit's block and previous minute, the person's verdict and this minute's
+    count in one MULTI/EXEC; the bot's ids are kept by the app once the cache has them."""
     from tests.case_project.test_cache import CountingConnection, redis_cache_settings
 
     settings.CACHES = {"default": redis_cache_settings()}
@@ -226,4 +249,4 @@ def test_a_known_persons_command_costs_two_redis_round_trips_before_its_ack(slac
     CountingConnection.writes.clear()
     reply = reply_of(slack.command("help"))
     assert "Collect Evidence" in reply["text"] + json.dumps(reply.get("blocks", []))
-    assert len(CountingConnection.writes) == 2
+    assert len(CountingConnection.writes) == 1
