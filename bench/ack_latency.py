@@ -171,9 +171,10 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int,
     env = env | {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": str(workers),
                  "GUNICORN_THREADS": str(threads)}
     out = log.open("wb")
+    # gunicorn.conf.py's logging writes one access line per request, as in
+    # production (to `log` here); an --access-logfile option would not stop it.
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
-         "--access-logfile", "/dev/null"],
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")],
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 30
@@ -205,8 +206,11 @@ def measure(*, requests: int, levels: list[int], slack_latency: float, workers: 
         fake.add_user(f"U0BENCH{n:04d}", name=f"bench{n}")
     fake.start()
     database_create(DATABASE)
+    # The production settings of docs/installation.md that apply without a
+    # proxy: persistent, health-checked connections, Redis cache and broker,
+    # LOG_LEVEL=INFO.
     env = django_env(
-        DATABASE, DJANGO_SETTINGS_MODULE="bench.settings", CONN_MAX_AGE="60",
+        DATABASE, DJANGO_SETTINGS_MODULE="bench.settings", CONN_MAX_AGE="60", LOG_LEVEL="INFO",
         CACHE_URL=REDIS_URL, CELERY_BROKER_URL=REDIS_URL, SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_BASE_URL=fake.api_url,
         ISSUES_CHANNEL_ID="C0ISSUES01",
