@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from investigations.effects import Effect
@@ -25,16 +25,29 @@ def _built_once(build: Callable[[], QuerySet]) -> Callable[[], QuerySet]:
     return lambda: built().all()
 
 
-_with_incident_and_evidence_count = _built_once(
+def _failed_deliveries(investigation: Investigation | OuterRef) -> QuerySet[OutboxMessage]:
+    """Deliveries that failed for good, PagerDuty's left out (the page's status says so)."""
+    return OutboxMessage.objects.filter(
+        investigation=investigation, status=OutboxMessage.Status.FAILED
+    ).exclude(kind__in=(Effect.PAGERDUTY_TRIGGER, Effect.PAGERDUTY_RESOLVE))
+
+
+_in_channel = _built_once(
     lambda: Investigation.objects.select_related("incident").annotate(
-        evidence_count=Count("evidence")
+        evidence_count=Count("evidence"),
+        any_failed_delivery=Exists(_failed_deliveries(OuterRef("pk"))),
     )
 )
 
 
 def investigation_get_by_channel(*, channel_id: str) -> Investigation | None:
-    """The investigation whose Slack channel this is, with its incident."""
-    return _with_incident_and_evidence_count().filter(channel_id=channel_id).first()
+    """The investigation whose Slack channel this is, with its incident.
+
+    Also loaded: `evidence_count`, and `any_failed_delivery` (whether
+    `outbox_failures_for` has anything to look at), so `/case status` needs
+    no other query before its ack while nothing failed.
+    """
+    return _in_channel().filter(channel_id=channel_id).first()
 
 
 def investigation_get(*, public_id: str) -> Investigation | None:
@@ -136,20 +149,22 @@ class FailedDelivery:
     failed_at: datetime | None
 
 
-def outbox_failures_for(*, investigation: Investigation) -> list[FailedDelivery]:
+def outbox_failures_for(
+    *, investigation: Investigation, any_failed: bool = True
+) -> list[FailedDelivery]:
     """Deliveries of this investigation that failed for good, oldest first.
 
     PagerDuty's are left out (the page's own status says so), and so is a
     failure a later delivery of the same kind made good (an announcement
-    redrawn since, a retry from the admin). Usually nothing failed: one plain
-    query says so (it runs before `/case status` is acked); only failures
-    cost a second, for the last delivery of their kinds.
+    redrawn since, a retry from the admin). `any_failed=False`: the caller
+    has just read that none failed (`investigation_get_by_channel`'s
+    `any_failed_delivery`), so nothing is queried. Otherwise one plain query
+    finds the failures (it runs before `/case status` is acked), and only
+    failures cost a second, for the last delivery of their kinds.
     """
-    failed = list(
-        OutboxMessage.objects.filter(investigation=investigation, status=OutboxMessage.Status.FAILED)
-        .exclude(kind__in=(Effect.PAGERDUTY_TRIGGER, Effect.PAGERDUTY_RESOLVE))
-        .order_by("id")
-    )
+    if not any_failed:
+        return []
+    failed = list(_failed_deliveries(investigation).order_by("id"))
     if not failed:
         return []
     last_delivered = dict(

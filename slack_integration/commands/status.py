@@ -15,12 +15,15 @@ from slack_integration.commands.registry import CommandContext, Reply, subcomman
 )
 def show_status(ctx: CommandContext) -> Reply:
     investigation = ctx.case()
-    # Loaded with the investigation (investigation_get_by_channel): not read again.
+    # Loaded with the investigation (investigation_get_by_channel): not read again,
+    # nor the outbox while nothing failed.
     incident = getattr(investigation, "incident", None)
     content = status_message(
         investigation,
         pagerduty=incident_pagerduty_status(investigation=investigation, incident=incident),
         now=timezone.now(),
-        failures=outbox_failures_for(investigation=investigation),
+        failures=outbox_failures_for(
+            investigation=investigation, any_failed=getattr(investigation, "any_failed_delivery", True)
+        ),
     )
     return Reply.of_message(content)

@@ -1,4 +1,4 @@
-"""Read queries: what `/case list` and `/case status` read before their ack, and in how many queries."""
+"""Read queries: what `/case list` and `/case status` read before their ack, in how many queries."""
 
 import uuid
 
@@ -63,6 +63,22 @@ def test_failures_come_oldest_first_and_each_is_judged_by_its_own_kind():
     assert outbox_failures_for(investigation=investigation) == [
         FailedDelivery(kind=INVITE, reason="no_such_subteam", failed_at=first.failed_at)
     ]
+
+
+def test_the_investigation_in_its_channel_says_whether_any_delivery_failed(
+    django_assert_num_queries,
+):
+    investigation = factories.investigation_opened()
+    outbox_row(investigation, ANNOUNCE, OutboxMessage.Status.DELIVERED)
+    outbox_row(investigation, Effect.PAGERDUTY_TRIGGER, OutboxMessage.Status.FAILED, "400")
+    found = investigation_get_by_channel(channel_id=investigation.channel_id)
+    assert found.any_failed_delivery is False  # PagerDuty's own failure is the page's status
+    with django_assert_num_queries(0):
+        assert outbox_failures_for(investigation=found, any_failed=False) == []
+    outbox_row(investigation, INVITE, OutboxMessage.Status.FAILED, "no_such_subteam")
+    found = investigation_get_by_channel(channel_id=investigation.channel_id)
+    assert found.any_failed_delivery is True
+    assert [f.kind for f in outbox_failures_for(investigation=found, any_failed=True)] == [INVITE]
 
 
 def test_status_reads_the_incident_loaded_with_the_investigation(django_assert_num_queries):
