@@ -192,6 +192,36 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int, threads: int,
     raise RuntimeError(f"gunicorn did not listen on {port}:\n{log.read_text()}")
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time of a process and its children so far (Linux /proc); None elsewhere."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0
+        for one in (str(pid), *children):
+            fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    except (OSError, IndexError, ValueError):
+        return None
+    return total / ticks
+
+
+def settle(pid: int, timeout: float = 60.0, interval: float = 0.25) -> float:
+    """Wait until gunicorn (`pid` and its workers) is idle; the seconds it took (bounded)."""
+    started = time.monotonic()
+    before = _cpu_seconds(pid)
+    if before is None:
+        time.sleep(2.0)  # no /proc: a fixed pause
+        return time.monotonic() - started
+    while time.monotonic() - started < timeout:
+        time.sleep(interval)
+        after = _cpu_seconds(pid)
+        if after is None or after - before < 0.05 * interval:  # under 5 % of one core
+            break
+        before = after
+    return time.monotonic() - started
+
+
 def measure(*, requests: int, levels: list[int], slack_latency: float, workers: int,
             threads: int, max_seconds: float) -> dict[str, Any]:
     """Every target at every level; results as dicts, with ratios to the no-op view."""
@@ -235,10 +265,14 @@ def measure(*, requests: int, levels: list[int], slack_latency: float, workers: 
                 # Warm each keep-alive connection and code path, untimed.
                 run_level(sender, name, path, text, level, level, deadline)
                 result = run_level(sender, name, path, text, level, requests, deadline).as_dict()
+                # Work left after the acks (/case open's transaction and publish run
+                # in the same processes) must not slow the next target down.
+                result["settle_seconds"] = settle(server.pid)
                 results.append(result)
                 print(f"  ack {name:<28} c={level:<3} p50={result['p50']:6.1f} "
                       f"p99={result['p99']:6.1f} ms {result['throughput']:6.0f}/s "
-                      f"errors={result['errors']}", flush=True)
+                      f"errors={result['errors']} settled in {result['settle_seconds']:.1f} s",
+                      flush=True)
         slack_calls_before_ack = _calls_during(fake)
     finally:
         server.terminate()
